@@ -1,0 +1,64 @@
+/** Reads a command's JSON input from a file or stdin, with a size limit and errors that say where. */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
+
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+async function readLimited(stream: Readable, label: string, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.destroy();
+      throw new InputError(`${label}: larger than the ${limit / 1024 / 1024} MiB limit`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Line and column of a character offset, 1-based, for JSON syntax errors. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line} column ${column}`;
+}
+
+/**
+ * JSON.parse does the parsing; only when it fails, jsonc-parser (strict settings) locates the first error,
+ * because Node 20's messages often carry no position.
+ */
+export function parseJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const where = first === undefined ? 'its end' : `${lineAndColumn(text, first.offset)} (${printParseErrorCode(first.error)})`;
+    throw new InputError(`${label}: malformed JSON at ${where}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** `-` reads stdin; anything else is a file path. */
+export async function readJsonInput(source: string, limit = MAX_INPUT_BYTES): Promise<unknown> {
+  const label = source === '-' ? 'stdin' : source;
+  let stream: Readable;
+  if (source === '-') {
+    stream = process.stdin;
+  } else {
+    stream = createReadStream(source);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (e) => reject(new InputError(`${label}: cannot read (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+    });
+  }
+  return parseJson(await readLimited(stream, label, limit), label);
+}

@@ -1,0 +1,115 @@
+/**
+ * Command handling (DESIGN.md section 5): validate, load the stream, decide, append with the expected
+ * revision; on a conflict re-read and re-decide a bounded number of times. Idempotent by command id: a command
+ * already in its stream returns the first result and appends nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import { catalogue, decodeEvent, fieldErrors, type LedgerEvent } from '../../events';
+import { foldEvents } from '../domain/decider';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from '../store/event-store';
+import { commandCatalogue, isCommandType, type CommandType } from './command-catalogue';
+import { CommandMetadata } from './metadata';
+import { invalid, type CommandAccepted, type CommandFailure } from './outcomes';
+
+export interface CommandInput {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface CommandHandlerOptions {
+  /** Re-reads and re-decisions after a concurrency conflict before giving up. */
+  readonly maxRetries?: number;
+}
+
+/** A stored event the catalogue cannot read means a damaged store: stop rather than decide on a guess. */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+}
+
+export function decodeRecorded(event: RecordedEvent): LedgerEvent {
+  const decoded = decodeEvent(event.type, event.envelope.schemaVersion, event.data);
+  if (E.isLeft(decoded)) {
+    throw new UnreadableEventError(`${event.streamId}@${event.revision}: ${decoded.left.message}`);
+  }
+  return decoded.right;
+}
+
+export class CommandHandler {
+  private readonly maxRetries: number;
+
+  constructor(
+    private readonly store: EventStore,
+    options: CommandHandlerOptions = {},
+  ) {
+    this.maxRetries = options.maxRetries ?? 5;
+  }
+
+  async handle(command: CommandInput, metadata: unknown): Promise<E.Either<CommandFailure, CommandAccepted>> {
+    if (!isCommandType(command.type)) {
+      return E.left(
+        invalid([{ path: 'type', expected: `one of ${Object.keys(commandCatalogue).join(', ')}`, actual: JSON.stringify(command.type) ?? 'nothing' }]),
+      );
+    }
+    const spec = commandCatalogue[command.type];
+    const data = spec.codec.decode(command.data);
+    if (E.isLeft(data)) return E.left(invalid(fieldErrors(data.left), 'data'));
+    const meta = CommandMetadata.decode(metadata);
+    if (E.isLeft(meta)) return E.left(invalid(fieldErrors(meta.left)));
+    return this.run(command.type, data.right, meta.right);
+  }
+
+  private async run(type: CommandType, data: unknown, metadata: CommandMetadata): Promise<E.Either<CommandFailure, CommandAccepted>> {
+    const spec = commandCatalogue[type];
+    const streamId = spec.streamOf(data as never);
+    const commandId = metadata.commandId ?? randomUUID();
+    for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
+      const recorded = await this.store.readStream(streamId);
+      const earlier = recorded.filter((e) => e.envelope.commandId === commandId);
+      if (earlier.length > 0) return E.right({ status: 'duplicate', commandId, streamId, events: earlier });
+
+      const state = foldEvents(spec.decider, recorded.map(decodeRecorded));
+      const decision = spec.decider.decide({ type, data }, state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
+      if (E.isLeft(decision)) return decision;
+
+      const toAppend = decision.right.map((event) => this.envelop(event, commandId, metadata));
+      const last = recorded[recorded.length - 1];
+      try {
+        const result = await this.store.appendToStream(streamId, toAppend, {
+          expectedRevision: last === undefined ? 'no-stream' : last.revision,
+        });
+        return E.right({ status: 'accepted', commandId, streamId, events: result.events });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // Another writer got there first: the loop re-reads and decides again on the new state.
+      }
+    }
+    return E.left({
+      kind: 'conflict',
+      streamId,
+      attempts: this.maxRetries + 1,
+      message: `stream ${streamId} kept changing: still conflicting after ${this.maxRetries + 1} attempts`,
+    });
+  }
+
+  private envelop(event: LedgerEvent, commandId: string, metadata: CommandMetadata): EventToAppend {
+    return {
+      type: event.type,
+      data: event.data,
+      envelope: {
+        eventId: randomUUID(),
+        schemaVersion: catalogue.currentVersion[event.type],
+        actor: metadata.actor,
+        source: metadata.source,
+        commandId,
+        correlationId: metadata.correlationId ?? commandId,
+        causationId: metadata.causationId ?? commandId,
+      } as EventToAppend['envelope'],
+    };
+  }
+}

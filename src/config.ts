@@ -1,0 +1,75 @@
+/**
+ * Configuration from the environment, read in one place so that docker-compose, the README and the code
+ * agree (a test checks the compose file against `CONFIG_VARIABLES`).
+ */
+export interface StoreConfig {
+  readonly kind: 'sqlite' | 'esdb';
+  /** SQLite file, default ./data/ledger.db. */
+  readonly sqlitePath: string;
+  /** EventStoreDB/KurrentDB connection string, e.g. esdb://localhost:2113?tls=false. */
+  readonly esdbUrl?: string;
+}
+
+/** Every environment variable the ledger reads, with what it means. */
+export const CONFIG_VARIABLES = {
+  LEDGER_STORE: 'event store: sqlite (default) or esdb',
+  LEDGER_DB_PATH: 'SQLite file of the embedded store (default ./data/ledger.db)',
+  LEDGER_ESDB_URL: 'EventStoreDB/KurrentDB connection string; selects the esdb store when LEDGER_STORE is unset',
+  LEDGER_ACTOR: 'actor recorded for CLI commands (default cli:<os user>)',
+  // Change notifications (DESIGN.md section 9): the Kafka publisher and the feeds.
+  KAFKA_BROKERS: 'Kafka bootstrap brokers for the publisher, comma-separated host:port (default 127.0.0.1:9092)',
+  LEDGER_KAFKA_TOPIC: 'Kafka topic the publisher writes change notifications to (default sanctions.changes)',
+  LEDGER_KAFKA_PARTITIONS: 'partition count used when the publisher creates a missing topic (default 6)',
+  LEDGER_KAFKA_REPLICATION_FACTOR: 'replication factor used when the publisher creates a missing topic (default 1)',
+  LEDGER_KAFKA_IDEMPOTENT: 'true (default) or false: use the idempotent Kafka producer',
+  LEDGER_PUBLISHER_DB: "SQLite file holding the publisher's own checkpoint (default ./data/publisher.db)",
+  LEDGER_PUBLISHER_BATCH_SIZE: 'events the publisher reads and sends per Kafka batch (default 500)',
+  LEDGER_CLOUDEVENTS_SOURCE: 'CloudEvents `source` URI of every notification (default urn:sanctions-ledger)',
+  KAFKAJS_LOG_LEVEL: 'kafkajs client logging: NOTHING (default), ERROR, WARN, INFO or DEBUG',
+} as const;
+
+export function storeConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const esdbUrl = env.LEDGER_ESDB_URL;
+  const kind = env.LEDGER_STORE ?? (esdbUrl ? 'esdb' : 'sqlite');
+  if (kind !== 'sqlite' && kind !== 'esdb') throw new Error(`LEDGER_STORE must be sqlite or esdb, not "${kind}"`);
+  if (kind === 'esdb' && !esdbUrl) throw new Error('LEDGER_STORE=esdb needs LEDGER_ESDB_URL');
+  return { kind, sqlitePath: env.LEDGER_DB_PATH ?? './data/ledger.db', ...(esdbUrl ? { esdbUrl } : {}) };
+}
+
+export interface NotificationConfig {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly idempotent: boolean;
+  readonly checkpointPath: string;
+  readonly batchSize: number;
+  /** CloudEvents `source` attribute. */
+  readonly source: string;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
+
+/** The publisher's and feeds' settings (CLI flags override them). */
+export function notificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
+  const idempotent = (env.LEDGER_KAFKA_IDEMPOTENT ?? 'true').toLowerCase();
+  if (idempotent !== 'true' && idempotent !== 'false') {
+    throw new Error(`LEDGER_KAFKA_IDEMPOTENT must be true or false, not "${env.LEDGER_KAFKA_IDEMPOTENT}"`);
+  }
+  return {
+    brokers: (env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    topic: env.LEDGER_KAFKA_TOPIC || 'sanctions.changes',
+    partitions: positiveInteger(env, 'LEDGER_KAFKA_PARTITIONS', 6),
+    replicationFactor: positiveInteger(env, 'LEDGER_KAFKA_REPLICATION_FACTOR', 1),
+    idempotent: idempotent === 'true',
+    checkpointPath: env.LEDGER_PUBLISHER_DB || './data/publisher.db',
+    batchSize: positiveInteger(env, 'LEDGER_PUBLISHER_BATCH_SIZE', 500),
+    source: env.LEDGER_CLOUDEVENTS_SOURCE || 'urn:sanctions-ledger',
+  };
+}

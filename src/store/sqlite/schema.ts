@@ -1,0 +1,21 @@
+/** The SQLite event-store schema. AUTOINCREMENT keeps positions strictly increasing and never reused. */
+export const EVENT_STORE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position     INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id    TEXT    NOT NULL,
+  revision     INTEGER NOT NULL,
+  event_id     TEXT    NOT NULL UNIQUE,
+  type         TEXT    NOT NULL,
+  data         TEXT    NOT NULL,
+  envelope     TEXT    NOT NULL,
+  recorded_at  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+-- One row per stream: its head revision and last hash. Appends check and move it in the same transaction,
+-- and verify compares it with the events, so removing a stream's last event is detected too.
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id  TEXT    PRIMARY KEY,
+  revision   INTEGER NOT NULL,
+  last_hash  TEXT    NOT NULL
+) WITHOUT ROWID;
+`;
