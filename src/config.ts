@@ -16,6 +16,15 @@ export const CONFIG_VARIABLES = {
   LEDGER_DB_PATH: 'SQLite file of the embedded store (default ./data/ledger.db)',
   LEDGER_ESDB_URL: 'EventStoreDB/KurrentDB connection string; selects the esdb store when LEDGER_STORE is unset',
   LEDGER_ACTOR: 'actor recorded for CLI commands (default cli:<os user>)',
+  LEDGER_VIEWS_PATH: 'SQLite file of the read models built by the projector (default ./data/views.db)',
+  // The HTTP service (`sanctions-ledger start`, src/service/main.ts; DESIGN.md section 10).
+  LEDGER_HTTP_HOST: 'address the HTTP service listens on (default 127.0.0.1; 0.0.0.0 in a container)',
+  LEDGER_HTTP_PORT: 'port of the HTTP service (default 8080; 0 picks a free port, shown in the printed URL)',
+  LEDGER_TOKENS: 'bearer tokens as name:role:token,... with role reader or writer (kind service, no expiry)',
+  LEDGER_TOKENS_FILE: 'JSON file of bearer tokens: {"tokens":[{name, role, token or sha256, kind?, expiresAt?}]}',
+  LEDGER_PUBLIC_READS: 'true or false (default): let GET queries through without a token; writes still need one',
+  LEDGER_LOG_LEVEL: 'level of the structured (pino JSON) log: fatal, error, warn, info (default), debug, trace, silent',
+  LEDGER_READY_MAX_LAG: 'GET /ready fails while the read models are more than this many events behind the log (default 1000)',
   // Change notifications (DESIGN.md section 9): the Kafka publisher and the feeds.
   KAFKA_BROKERS: 'Kafka bootstrap brokers for the publisher, comma-separated host:port (default 127.0.0.1:9092)',
   LEDGER_KAFKA_TOPIC: 'Kafka topic the publisher writes change notifications to (default sanctions.changes)',

@@ -6,6 +6,7 @@ import { Ledger } from '../ledger';
 export interface GlobalOptions {
   db?: string;
   esdb?: string;
+  views?: string;
   json?: boolean;
 }
 
@@ -14,6 +15,7 @@ export const program = new Command()
   .description('Event-sourced sanctions ledger: designations, delistings and resolutions as immutable events.')
   .option('--db <path>', 'SQLite file of the embedded store (env LEDGER_DB_PATH, default ./data/ledger.db)')
   .option('--esdb <url>', 'use EventStoreDB/KurrentDB at this connection string (env LEDGER_ESDB_URL)')
+  .option('--views <path>', 'SQLite file of the read models (env LEDGER_VIEWS_PATH, default ./data/views.db)')
   .option('--json', 'print machine-readable JSON')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
@@ -34,6 +36,10 @@ export async function withLedger<T>(run: (ledger: Ledger, options: GlobalOptions
   } finally {
     await ledger.close();
   }
+}
+
+export function viewsPathFrom(options: GlobalOptions): string {
+  return options.views ?? process.env.LEDGER_VIEWS_PATH ?? './data/views.db';
 }
 
 export function fail(code: number, message: string): never {

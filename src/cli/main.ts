@@ -5,7 +5,7 @@
 import { Option } from 'commander';
 import * as E from 'fp-ts/Either';
 import { userInfo } from 'node:os';
-import { fail, program, withLedger } from './context';
+import { fail, program, viewsPathFrom, withLedger } from './context';
 import { describeFailure } from '../commands/outcomes';
 import { EXIT } from './exit-codes';
 import { InputError, readJsonInput } from './input';
@@ -134,13 +134,16 @@ program
 
 program
   .command('start')
-  .description('the main job: open the configured store, seed the worked example if the store is empty, verify and print a summary')
+  .alias('serve')
+  .description('the main job: the HTTP service (env LEDGER_HTTP_HOST/PORT, LEDGER_TOKENS) with the projector in-process; seeds the worked example into an empty store')
   .action(async () => {
-    const { runMainJob } = await import('./main-job');
-    await withLedger(async (ledger) => runMainJob(ledger));
+    const { runService } = await import('../service/main');
+    await withLedger(async (ledger, global) => runService(ledger, { viewsPath: viewsPathFrom(global) }));
   });
 
+import './query-commands';
 import './notification-commands';
+import './import-command';
 program.parseAsync(process.argv).catch((error: unknown) => {
   fail(EXIT.failure, error instanceof Error ? error.message : String(error));
 });

@@ -23,6 +23,12 @@ interface PublishOptions {
   cloudeventsSource?: string;
 }
 
+const FLAG_OF: Record<string, string> = {
+  LEDGER_KAFKA_PARTITIONS: '--partitions',
+  LEDGER_KAFKA_REPLICATION_FACTOR: '--replication-factor',
+  LEDGER_PUBLISHER_BATCH_SIZE: '--batch-size',
+};
+
 /** Flags override the environment; both go through one parser so they are validated alike. */
 function publishConfig(options: PublishOptions) {
   const overrides: Record<string, string | undefined> = {
@@ -74,7 +80,9 @@ function registerPublish(): void {
       try {
         config = publishConfig(options);
       } catch (error) {
-        fail(EXIT.invalidInput, error instanceof Error ? error.message : String(error));
+        // The parser names the variable; say which flag it came from as well.
+        const message = error instanceof Error ? error.message : String(error);
+        fail(EXIT.invalidInput, message.replace(/^[A-Z_]+/, (name) => (FLAG_OF[name] ? `${FLAG_OF[name]} (${name})` : name)));
       }
       const stopSignal = nextStopSignal();
       await withLedger(async (ledger) => {

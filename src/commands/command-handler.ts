@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import { catalogue, decodeEvent, fieldErrors, type LedgerEvent } from '../../events';
+import { catalogue, decodeEvent, fieldErrors, readStoredEvent, type LedgerEvent } from '../../events';
 import { foldEvents } from '../domain/decider';
 import {
   WrongExpectedRevisionError,
@@ -40,6 +40,13 @@ export function decodeRecorded(event: RecordedEvent): LedgerEvent {
   return decoded.right;
 }
 
+/** The trusted read of an event this ledger stored (see readStoredEvent): for projections and feeds. */
+export function readRecorded(event: RecordedEvent): LedgerEvent {
+  const read = readStoredEvent(event.type, event.envelope.schemaVersion, event.data);
+  if (E.isLeft(read)) throw new UnreadableEventError(`${event.streamId}@${event.revision}: ${read.left.message}`);
+  return read.right;
+}
+
 export class CommandHandler {
   private readonly maxRetries: number;
 
@@ -71,7 +78,7 @@ export class CommandHandler {
     for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
       const recorded = await this.store.readStream(streamId);
       const earlier = recorded.filter((e) => e.envelope.commandId === commandId);
-      if (earlier.length > 0) return E.right({ status: 'duplicate', commandId, streamId, events: earlier });
+      if (earlier.length > 0) return E.right({ status: 'duplicate', commandId, streamId, attempts: attempt, events: earlier });
 
       const state = foldEvents(spec.decider, recorded.map(decodeRecorded));
       const decision = spec.decider.decide({ type, data }, state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
@@ -83,7 +90,7 @@ export class CommandHandler {
         const result = await this.store.appendToStream(streamId, toAppend, {
           expectedRevision: last === undefined ? 'no-stream' : last.revision,
         });
-        return E.right({ status: 'accepted', commandId, streamId, events: result.events });
+        return E.right({ status: 'accepted', commandId, streamId, attempts: attempt, events: result.events });
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another writer got there first: the loop re-reads and decides again on the new state.

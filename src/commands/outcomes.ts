@@ -22,6 +22,8 @@ export interface CommandAccepted {
   readonly status: 'accepted' | 'duplicate';
   readonly commandId: string;
   readonly streamId: string;
+  /** How many times it was decided: more than 1 when a concurrent writer forced a re-read. */
+  readonly attempts: number;
   /** The events the command appended; for a duplicate, those its first submission appended. */
   readonly events: readonly RecordedEvent[];
 }

@@ -1,10 +1,14 @@
-/** The SQLite event-store schema. AUTOINCREMENT keeps positions strictly increasing and never reused. */
+/**
+ * The SQLite event-store schema. AUTOINCREMENT keeps positions strictly increasing and never reused.
+ * event_id is deliberately not indexed: ids are fresh UUIDs, nothing looks events up by id, and a unique index
+ * on random keys doubled the cost of an append.
+ */
 export const EVENT_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position     INTEGER PRIMARY KEY AUTOINCREMENT,
   stream_id    TEXT    NOT NULL,
   revision     INTEGER NOT NULL,
-  event_id     TEXT    NOT NULL UNIQUE,
+  event_id     TEXT    NOT NULL,
   type         TEXT    NOT NULL,
   data         TEXT    NOT NULL,
   envelope     TEXT    NOT NULL,

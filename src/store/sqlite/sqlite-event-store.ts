@@ -39,6 +39,8 @@ interface EventRow {
 export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
   readonly pollIntervalMs?: number;
+  /** The clock recorded times come from; tests and simulations replace it to record "in the past". */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -102,6 +104,7 @@ export class SqliteEventStore implements EventStore {
     // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -65536'); // 64 MiB of page cache: the stream-revision index stays in memory
     db.exec(EVENT_STORE_SCHEMA);
     return new SqliteEventStore(db, options);
   }
@@ -158,7 +161,7 @@ export class SqliteEventStore implements EventStore {
     if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
     let revision = head === undefined ? -1 : head.revision;
     let prevHash = head === undefined ? GENESIS_HASH : head.last_hash;
-    const recordedAt = nextRecordedAt(this.statements.lastRecordedAt.get()?.recorded_at);
+    const recordedAt = nextRecordedAt(this.statements.lastRecordedAt.get()?.recorded_at, this.options.clock?.() ?? new Date());
     const recorded: RecordedEvent[] = [];
     for (const event of events) {
       revision += 1;
@@ -222,11 +225,12 @@ export class SqliteEventStore implements EventStore {
         if (signal?.aborted) return;
       }
       if (batch.length === batchSize) continue;
-      if (!caughtUpReported || batch.length > 0) {
+      if (batch.length > 0 || !caughtUpReported) {
         caughtUpReported = true;
         yield { kind: 'caught-up', position: after };
       }
-      await this.waitForAppend(pollIntervalMs, signal);
+      // Wait only after a read that found nothing: events appended while the consumer was busy are read at once.
+      if (batch.length === 0) await this.waitForAppend(pollIntervalMs, signal);
     }
   }
 

@@ -1,0 +1,74 @@
+/**
+ * Read side on a generated ledger (default 1,000,000 events, ~100,000 subjects): rebuilding every read model,
+ * the state of one regime asOf random dates, one subject asOf/knownAt, peak RSS.
+ * Run: npm run bench:projections [-- --events 1000000]
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Projector } from '../src/projector/projector';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { generateLedger } from './generate-ledger';
+import { printTable, rate, rssSampler } from './support';
+
+const argValue = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const EVENTS = argValue('events', 1_000_000);
+const dir = join(process.cwd(), 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const ledgerFile = join(dir, `generated-${EVENTS}.db`);
+const rows: Array<Record<string, string | number>> = [];
+const memory = rssSampler();
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+function latencyRow(measure: string, samples: number[], goal: string) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  rows.push({ measure, count: samples.length, p50: `${percentile(sorted, 50).toFixed(2)} ms`, p99: `${percentile(sorted, 99).toFixed(2)} ms`, goal });
+}
+
+// The generated ledger is kept between runs (bench/results is gitignored): generating it is not what we measure.
+if (!existsSync(ledgerFile)) {
+  const store = SqliteEventStore.open(ledgerFile);
+  const started = performance.now();
+  const { events, subjects } = await generateLedger(store, EVENTS, (n) => process.stderr.write(`\rgenerating: ${n} events`));
+  process.stderr.write(`\rgenerated ${events} events for ${subjects} subjects in ${Math.round(performance.now() - started)} ms\n`);
+  await store.close();
+}
+
+const store = SqliteEventStore.open(ledgerFile);
+const projector = Projector.open(store, join(dir, `views-${EVENTS}.db`));
+const started = performance.now();
+const count = await projector.rebuild();
+const rebuildMs = performance.now() - started;
+rows.push({ measure: 'rebuild all read models', count, p50: `${Math.round(rebuildMs)} ms total`, p99: `${rate(count, rebuildMs)} events/s`, goal: '≥ 200,000 events/s' });
+
+const pickDate = () => new Date(Date.UTC(2000 + Math.floor(Math.random() * 26), Math.floor(Math.random() * 12), 1 + Math.floor(Math.random() * 28))).toISOString().slice(0, 10);
+const sizes: number[] = [];
+const regimeSamples: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const t = performance.now();
+  const result = await projector.queries.state({ regime: 'EU:RUS', asOf: pickDate() });
+  regimeSamples.push(performance.now() - t);
+  sizes.push(result.total);
+}
+latencyRow(`state of one regime (EU:RUS, up to ${Math.max(...sizes)} in force) asOf a random date`, regimeSamples, 'p99 < 20 ms');
+
+const [first] = await store.readAll({ maxCount: 1 });
+const from = Date.parse(first!.envelope.recordedAt);
+const span = Date.now() - from;
+const subjects = Math.round(count / 10);
+const subjectSamples: number[] = [];
+for (let i = 0; i < 5000; i++) {
+  const knownAt = new Date(from + Math.random() * span).toISOString();
+  const t = performance.now();
+  await projector.queries.subject(`gen-${Math.floor(Math.random() * subjects)}`, { asOf: pickDate(), knownAt });
+  subjectSamples.push(performance.now() - t);
+}
+latencyRow('one subject asOf a random date, knownAt a random instant', subjectSamples, 'p99 < 2 ms');
+memory.stop();
+rows.push({ measure: 'peak RSS', count: '', p50: `${memory.peakMiB()} MiB`, p99: '', goal: 'reported' });
+printTable(`Read side on a generated ledger of ${count.toLocaleString('en')} events (node ${process.version})`, rows);
+await projector.close();
+await store.close();

@@ -1,0 +1,126 @@
+/**
+ * The folded state of one designation, from its events alone: base attributes (as designated, then as
+ * corrected), the amendments with their effective dates, and the interval. Pure; the read models store it.
+ */
+import type {
+  DesignationChanges,
+  Identity,
+  Measure,
+  SubjectEvent,
+  SubjectKind,
+  Authority,
+} from '../events';
+
+/** What a designation says at a given date: the fields amendments and corrections can change. */
+export interface DesignationAttributes {
+  readonly identity: Identity;
+  readonly measures: readonly Measure[];
+  readonly legalBasis: readonly string[];
+  readonly authorityReference?: string;
+  readonly reasons?: string;
+}
+
+export interface Amendment {
+  readonly effectiveFrom: string;
+  readonly changes: DesignationChanges;
+}
+
+export interface DesignationState {
+  readonly subjectId: string;
+  readonly designationId: string;
+  readonly subjectKind: SubjectKind;
+  readonly authority: Authority;
+  readonly regime: string;
+  readonly effectiveFrom: string;
+  readonly effectiveTo?: string;
+  readonly publishedOn?: string;
+  readonly base: DesignationAttributes;
+  /** In the order recorded; applied in effective-date order (stable for equal dates). */
+  readonly amendments: readonly Amendment[];
+}
+
+function withChanges(attributes: DesignationAttributes, changes: DesignationChanges): DesignationAttributes {
+  const next: Record<string, unknown> = { ...attributes };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined && key !== 'effectiveFrom' && key !== 'effectiveTo') next[key] = value;
+  }
+  return next as unknown as DesignationAttributes;
+}
+
+/** Applies one event of this designation; `undefined` state means "not designated yet". */
+export function evolveDesignation(state: DesignationState | undefined, event: SubjectEvent): DesignationState | undefined {
+  switch (event.type) {
+    case 'SubjectDesignated': {
+      const d = event.data;
+      return {
+        subjectId: d.subjectId,
+        designationId: d.designationId,
+        subjectKind: d.kind,
+        authority: d.authority,
+        regime: d.regime,
+        effectiveFrom: d.effectiveFrom,
+        ...(d.publishedOn === undefined ? {} : { publishedOn: d.publishedOn }),
+        base: {
+          identity: d.identity,
+          measures: d.measures,
+          legalBasis: d.legalBasis,
+          ...(d.authorityReference === undefined ? {} : { authorityReference: d.authorityReference }),
+          ...(d.reasons === undefined ? {} : { reasons: d.reasons }),
+        },
+        amendments: [],
+      };
+    }
+    case 'DesignationAmended':
+      return state && { ...state, amendments: [...state.amendments, { effectiveFrom: event.data.effectiveFrom, changes: event.data.changes }] };
+    case 'DesignationCorrected': {
+      if (state === undefined) return state;
+      const { effectiveFrom, effectiveTo, ...changes } = event.data.corrections;
+      return {
+        ...state,
+        effectiveFrom: effectiveFrom ?? state.effectiveFrom,
+        ...(effectiveTo === undefined ? {} : { effectiveTo }),
+        base: withChanges(state.base, changes),
+      };
+    }
+    case 'SubjectDelisted':
+      return state && { ...state, effectiveTo: event.data.effectiveFrom };
+  }
+}
+
+const byEffectiveDate = (a: Amendment, b: Amendment) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0);
+
+/** The attributes in force on `date` (amendments dated on or before it applied in date order). */
+export function attributesAt(state: DesignationState, date: string): DesignationAttributes {
+  return [...state.amendments]
+    .sort(byEffectiveDate)
+    .filter((a) => a.effectiveFrom <= date)
+    .reduce((attributes, a) => withChanges(attributes, a.changes), state.base);
+}
+
+export interface Segment {
+  readonly effectiveFrom: string;
+  /** Exclusive; absent for an open end. */
+  readonly effectiveTo?: string;
+  readonly attributes: DesignationAttributes;
+}
+
+/**
+ * The designation's interval cut where amendments take effect, each piece with the attributes in force in it:
+ * the bitemporal index stores these, so a state query is one range lookup with no folding at read time.
+ */
+export function segmentsOf(state: DesignationState): Segment[] {
+  const { effectiveFrom: from, effectiveTo: to } = state;
+  if (to !== undefined && to <= from) return [];
+  const cuts = [...new Set(state.amendments.map((a) => a.effectiveFrom))]
+    .filter((date) => date > from && (to === undefined || date < to))
+    .sort();
+  const starts = [from, ...cuts];
+  return starts.map((start, i) => {
+    const end = starts[i + 1] ?? to;
+    return { effectiveFrom: start, ...(end === undefined ? {} : { effectiveTo: end }), attributes: attributesAt(state, start) };
+  });
+}
+
+export function primaryName(identity: Identity): string {
+  return (identity.names.find((n) => n.quality === 'primary') ?? identity.names[0]!).name;
+}

@@ -1,0 +1,127 @@
+/**
+ * Read-model schemas (SQLite). Open ends are stored as sentinels rather than NULL so that every bitemporal
+ * lookup is a plain range condition an index can serve.
+ */
+
+/** Effective time: a designation with no delisting is in force until this date (exclusive). */
+export const OPEN_DATE = '9999-12-31';
+/** Recorded time: a version of a designation not yet superseded is current until this instant. */
+export const OPEN_INSTANT = '9999-12-31T23:59:59.999Z';
+
+export const CHECKPOINTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS checkpoints (
+  read_model TEXT PRIMARY KEY,
+  position   TEXT,              -- NULL: nothing applied yet
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;`;
+
+export interface ReadModelSchema {
+  readonly name: string;
+  readonly tables: readonly string[];
+  readonly create: string;
+  /** Secondary indexes, created after a rebuild's bulk load rather than maintained row by row. */
+  readonly indexes: string;
+}
+
+export const designationsSchema: ReadModelSchema = {
+  name: 'designations',
+  tables: ['designation_states', 'designation_segments'],
+  create: `
+CREATE TABLE IF NOT EXISTS designation_states (          -- current knowledge: one row per designation
+  designation_key  TEXT PRIMARY KEY,                     -- subjectId + '|' + designationId
+  subject_id       TEXT NOT NULL,
+  regime           TEXT NOT NULL,
+  effective_from   TEXT NOT NULL,
+  effective_to     TEXT NOT NULL,                        -- OPEN_DATE when not delisted
+  recorded_at      TEXT NOT NULL,
+  state            TEXT NOT NULL                         -- DesignationState JSON
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS designation_segments (        -- the bitemporal index
+  designation_key     TEXT NOT NULL,
+  subject_id          TEXT NOT NULL,
+  designation_id      TEXT NOT NULL,
+  subject_kind        TEXT NOT NULL,
+  authority           TEXT NOT NULL,
+  regime              TEXT NOT NULL,
+  effective_from      TEXT NOT NULL,                     -- this segment, cut where amendments take effect
+  effective_to        TEXT NOT NULL,
+  designation_from    TEXT NOT NULL,                     -- the whole designation's interval
+  designation_to      TEXT NOT NULL,
+  recorded_from       TEXT NOT NULL,                     -- when the ledger learnt this version
+  recorded_to         TEXT NOT NULL,                     -- when a later event superseded it
+  primary_name        TEXT NOT NULL,
+  measures            TEXT NOT NULL,                     -- JSON array
+  legal_basis         TEXT NOT NULL,                     -- JSON array
+  authority_reference TEXT,
+  attributes          TEXT NOT NULL                      -- DesignationAttributes JSON
+);
+CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to);`,
+  indexes: `
+CREATE INDEX IF NOT EXISTS segments_by_regime ON designation_segments (regime, effective_from, effective_to, recorded_from, recorded_to);
+CREATE INDEX IF NOT EXISTS segments_by_authority ON designation_segments (authority, effective_from);
+CREATE INDEX IF NOT EXISTS segments_by_time ON designation_segments (effective_from, effective_to);
+CREATE INDEX IF NOT EXISTS segments_by_subject ON designation_segments (subject_id, recorded_from);`,
+};
+
+export const subjectsSchema: ReadModelSchema = {
+  name: 'subjects',
+  tables: ['subjects', 'subject_names'],
+  create: `
+CREATE TABLE IF NOT EXISTS subjects (
+  subject_id        TEXT PRIMARY KEY,
+  kind              TEXT NOT NULL,
+  primary_name      TEXT NOT NULL,
+  identity          TEXT NOT NULL,                       -- latest recorded identity JSON
+  first_recorded_at TEXT NOT NULL,
+  last_recorded_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subject_names (               -- the name index
+  token       TEXT NOT NULL,                             -- normalised word of a name
+  subject_id  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  quality     TEXT NOT NULL,
+  PRIMARY KEY (token, subject_id, name)
+) WITHOUT ROWID;`,
+  indexes: '',
+};
+
+export const resolutionsSchema: ReadModelSchema = {
+  name: 'resolutions',
+  tables: ['resolutions'],
+  create: `
+CREATE TABLE IF NOT EXISTS resolutions (
+  resolution_id TEXT PRIMARY KEY,
+  authority     TEXT NOT NULL,
+  regimes       TEXT NOT NULL,                           -- JSON array
+  state         TEXT NOT NULL                            -- ResolutionView JSON
+) WITHOUT ROWID;`,
+  indexes: '',
+};
+
+export const historySchema: ReadModelSchema = {
+  name: 'history',
+  tables: ['history'],
+  create: `
+CREATE TABLE IF NOT EXISTS history (
+  position        TEXT PRIMARY KEY,
+  stream_id       TEXT NOT NULL,
+  revision        INTEGER NOT NULL,
+  subject_id      TEXT,
+  designation_id  TEXT,
+  resolution_id   TEXT,
+  type            TEXT NOT NULL,
+  effective_date  TEXT,
+  recorded_at     TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  command_id      TEXT NOT NULL,
+  actor           TEXT NOT NULL,                         -- JSON
+  source          TEXT NOT NULL,                         -- JSON
+  hash            TEXT NOT NULL,
+  data            TEXT NOT NULL                          -- JSON, upcast to the current version
+) WITHOUT ROWID;`,
+  indexes: `
+CREATE INDEX IF NOT EXISTS history_by_stream ON history (stream_id, revision);`,
+};
+
+export const READ_MODELS = [designationsSchema, subjectsSchema, resolutionsSchema, historySchema] as const;
+export type ReadModelName = (typeof READ_MODELS)[number]['name'];

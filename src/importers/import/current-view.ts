@@ -1,0 +1,116 @@
+/**
+ * The ledger's current view of one list, read from the projector's read models (after catchUp): every
+ * designation of the list's subjects (found by subject-id prefix) with its interval, the attributes of those
+ * still in force, and the publication dates of earlier imports. Reading the folded `designation_states` rows
+ * instead of the streams keeps a re-import of a full list to one range scan.
+ */
+import type Database from 'better-sqlite3';
+import type { SubjectKind } from '../../../events/primitives';
+import { attributesAt, type DesignationAttributes, type DesignationState } from '../../../projections/designation-state';
+import { OPEN_DATE } from '../../../projections/schema';
+import { subjectStream } from '../../commands/command-catalogue';
+import type { SubjectState } from '../../domain/subject/decider';
+import type { ListId } from '../listing';
+import { commandIdPrefix } from './command-builders';
+import { listPrefix, prefixRange } from './subject-ids';
+
+export interface CurrentDesignation {
+  readonly subjectId: string;
+  readonly designationId: string;
+  readonly regime: string;
+  readonly kind: SubjectKind;
+  readonly effectiveFrom: string;
+  /** Set only for a delisting scheduled after the snapshot's publication date. */
+  readonly effectiveTo?: string;
+  /** After every amendment recorded so far. */
+  readonly attributes: DesignationAttributes;
+}
+
+export interface ListView {
+  /** subjectId -> regime -> the designation in force (not delisted as of the snapshot's publication date). */
+  readonly current: ReadonlyMap<string, ReadonlyMap<string, CurrentDesignation>>;
+  /** Every designation of every subject of the list, delisted ones included: what the deciders rule on. */
+  readonly subjects: ReadonlyMap<string, SubjectState>;
+  /** The latest publication date of any import of this list. */
+  readonly latestPublishedOn: string | undefined;
+  /** The latest one before the snapshot's (computed on first use). */
+  readonly previousPublishedOn: () => string | undefined;
+}
+
+interface Row {
+  designation_key: string;
+  subject_id: string;
+  regime: string;
+  effective_from: string;
+  effective_to: string;
+  state: string;
+}
+
+/** The last day of effective time: every amendment, whatever its date, is applied. */
+const LATEST = '9999-12-30';
+
+export function loadListView(db: Database.Database, list: ListId, publishedOn: string): ListView {
+  const keys = prefixRange(listPrefix(list));
+  const rows = db
+    .prepare<[string, string], Row>(
+      `SELECT designation_key, subject_id, regime, effective_from, effective_to, state FROM designation_states
+       WHERE designation_key >= ? AND designation_key < ?`,
+    )
+    .all(keys.from, keys.to);
+
+  const current = new Map<string, Map<string, CurrentDesignation>>();
+  const subjects = new Map<string, { kind?: SubjectKind; designations: SubjectState['designations'][number][] }>();
+  for (const row of rows) {
+    const designationId = row.designation_key.slice(row.subject_id.length + 1);
+    const effectiveTo = row.effective_to === OPEN_DATE ? undefined : row.effective_to;
+    // A delisting that takes effect after the publication date is scheduled, not done: still in the file's view.
+    const inView = effectiveTo === undefined || effectiveTo > publishedOn;
+    const state = JSON.parse(row.state) as DesignationState;
+    let subject = subjects.get(row.subject_id);
+    if (subject === undefined) subjects.set(row.subject_id, (subject = { designations: [] }));
+    subject.kind = state.subjectKind;
+    subject.designations.push({ designationId, regime: row.regime, effectiveFrom: row.effective_from, ...(effectiveTo === undefined ? {} : { effectiveTo }) });
+    if (!inView) continue;
+    let regimes = current.get(row.subject_id);
+    if (regimes === undefined) current.set(row.subject_id, (regimes = new Map()));
+    regimes.set(row.regime, {
+      subjectId: row.subject_id,
+      designationId,
+      regime: row.regime,
+      kind: state.subjectKind,
+      effectiveFrom: row.effective_from,
+      ...(effectiveTo === undefined ? {} : { effectiveTo }),
+      attributes: state.amendments.length === 0 ? state.base : attributesAt(state, LATEST),
+    });
+  }
+  return { current, subjects, ...publicationDates(db, list, publishedOn) };
+}
+
+/**
+ * Publication dates of earlier imports of this list, read from the command ids the importer gives its commands
+ * (see command-builders.ts): a fixed-position substring instead of parsing every event's JSON. Imports of a
+ * list are refused out of date order, so walking the history backwards from its end finds the latest date at
+ * once; `+stream_id` keeps SQLite on that backward walk rather than reading every event of the list.
+ * An import that changed nothing left no event, which is harmless: its file said the same as the one before.
+ */
+function publicationDates(db: Database.Database, list: ListId, publishedOn: string) {
+  const streams = prefixRange(subjectStream(listPrefix(list)));
+  const ids = prefixRange(commandIdPrefix(list));
+  const latestBefore = db.prepare<Record<string, string | number>, { p: string }>(
+    `SELECT substr(command_id, @at, 10) AS p FROM history
+     WHERE +stream_id >= @streamFrom AND +stream_id < @streamTo AND command_id >= @idFrom AND command_id < @idTo
+       AND substr(command_id, @at, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(command_id, @at, 10) < @before
+     ORDER BY position DESC LIMIT 1`,
+  );
+  const query = (before: string) =>
+    latestBefore.get({ before, at: ids.from.length + 1, streamFrom: streams.from, streamTo: streams.to, idFrom: ids.from, idTo: ids.to })?.p;
+  const latestPublishedOn = query('9999-99-99');
+  let previous: { value: string | undefined } | undefined;
+  return {
+    latestPublishedOn,
+    // Only when the latest import is of this very date (a re-import, or a re-run after a crash) does finding the
+    // one before mean walking back over it; and only an entry that changed needs it.
+    previousPublishedOn: () =>
+      (previous ??= { value: latestPublishedOn === undefined || latestPublishedOn < publishedOn ? latestPublishedOn : query(publishedOn) }).value,
+  };
+}

@@ -1,0 +1,7 @@
+/** The importer's public face: run an import, read its report, tell its failures apart. */
+export { importFiles, importSnapshot, type ImportContext, type ImportOptions, type ImportProgress } from './run-import';
+export { formatChanges, formatSummary, type ImportReport, type EntryChangeView } from './report';
+export { ImportIncompleteError, ImportRefusedError } from './errors';
+export type { Refusal } from './decider-check';
+export { subjectIdOf } from './subject-ids';
+export { ListParseError } from '../errors';

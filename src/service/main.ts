@@ -1,0 +1,93 @@
+/**
+ * The main job (`npm start`, `sanctions-ledger start` or `serve`): the HTTP service over the configured store,
+ * with the projector in the same process.
+ *
+ * On an empty store it records the worked example first, so a new checkout answers the sample query at once.
+ * With no tokens configured it generates a development writer token and prints it once on stdout (never in the
+ * structured log); it lives as long as the process. SIGTERM or SIGINT closes it gracefully: stop accepting,
+ * finish in-flight requests, stop the projector at a consistent checkpoint; the caller then closes the store.
+ */
+import { randomBytes } from 'node:crypto';
+import { authConfigFromEnv, digestOf, type AuthConfig } from '../http/auth-config';
+import { buildServer } from '../http/server';
+import { closeServer } from '../http/shutdown';
+import type { Ledger } from '../ledger';
+import { Projector } from '../projector/projector';
+import { serviceConfig } from './config';
+
+export interface RunServiceOptions {
+  readonly viewsPath: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where the human-readable lines go (URL, sample query, dev token); default stdout. */
+  readonly out?: NodeJS.WritableStream;
+}
+
+function withDevToken(auth: AuthConfig): { auth: AuthConfig; devToken?: string } {
+  if (auth.tokens.length > 0) return { auth };
+  const devToken = `dev-${randomBytes(24).toString('base64url')}`;
+  return { auth: { ...auth, tokens: [{ name: 'dev', role: 'writer', kind: 'person', digest: digestOf(devToken) }] }, devToken };
+}
+
+/** What a person starting the service needs, in one write so that no log line lands in the middle of it. */
+function banner(url: string, storeKind: string, viewsPath: string, devToken: string | undefined): string {
+  const lines = [`sanctions-ledger listening on ${url} (${storeKind} store, read models in ${viewsPath})`];
+  if (devToken !== undefined) {
+    lines.push('no LEDGER_TOKENS or LEDGER_TOKENS_FILE: development writer token, valid until this process stops:', `  export LEDGER_TOKEN=${devToken}`);
+  }
+  const token = devToken === undefined ? '<token>' : '$LEDGER_TOKEN';
+  lines.push('try:', `  curl -H "Authorization: Bearer ${token}" '${url}/subjects/ro-kwang-chol?asOf=2024-12-16'`, `  docs: ${url}/docs`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Resolves with the signal's name at the first SIGTERM or SIGINT; a second one exits at once. */
+function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      process.once('SIGTERM', () => process.exit(130));
+      process.once('SIGINT', () => process.exit(130));
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export async function runService(ledger: Ledger, options: RunServiceOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const out = options.out ?? process.stdout;
+  const config = serviceConfig(env);
+  const { auth, devToken } = withDevToken(authConfigFromEnv(env));
+  const stopping = shutdownSignal();
+
+  const [first] = await ledger.store.readAll({ maxCount: 1 });
+  if (first === undefined) {
+    const seeded = await ledger.seedWorkedExample();
+    out.write(`empty store: recorded the worked example (${seeded.accepted} commands, example data)\n`);
+  }
+
+  const projector = Projector.open(ledger.store, options.viewsPath);
+  try {
+    await projector.catchUp();
+    projector.start();
+    const app = await buildServer({
+      ledger,
+      projector,
+      auth,
+      logger: { level: config.logLevel },
+      readyMaxLag: config.readyMaxLag,
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    out.write(banner(address.replace('[::1]', 'localhost'), ledger.store.kind, options.viewsPath, devToken));
+    if (devToken !== undefined) app.log.warn('no tokens configured: generated a development writer token (printed on stdout, not logged)');
+
+    const signal = await stopping;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await closeServer(app);
+    await projector.stop();
+    app.log.info({ position: projector.position() ?? null }, 'projector stopped at a consistent checkpoint');
+  } finally {
+    await projector.close();
+  }
+}
