@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS designation_segments (        -- the bitemporal index
   authority_reference TEXT,
   attributes          TEXT NOT NULL                      -- DesignationAttributes JSON
 );
-CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to);`,
+CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to, effective_from);`,
   indexes: `
 CREATE INDEX IF NOT EXISTS segments_by_regime ON designation_segments (regime, effective_from, effective_to, recorded_from, recorded_to);
 CREATE INDEX IF NOT EXISTS segments_by_authority ON designation_segments (authority, effective_from);

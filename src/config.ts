@@ -16,6 +16,7 @@ export const CONFIG_VARIABLES = {
   LEDGER_DB_PATH: 'SQLite file of the embedded store (default ./data/ledger.db)',
   LEDGER_ESDB_URL: 'EventStoreDB/KurrentDB connection string; selects the esdb store when LEDGER_STORE is unset',
   LEDGER_ACTOR: 'actor recorded for CLI commands (default cli:<os user>)',
+  LEDGER_PUBLISH_KAFKA: 'true runs the Kafka publisher inside the HTTP service (default false: run `sanctions-ledger publish` as its own process)',
   LEDGER_VIEWS_PATH: 'SQLite file of the read models built by the projector (default ./data/views.db)',
   // The HTTP service (`sanctions-ledger start`, src/service/main.ts; DESIGN.md section 10).
   LEDGER_HTTP_HOST: 'address the HTTP service listens on (default 127.0.0.1; 0.0.0.0 in a container)',

@@ -6,7 +6,6 @@
  * 3 refused by a rule, or a newer file of the list is already imported; in both cases nothing is appended.
  * 1 an append failed part-way (another writer in between): importing the same file again completes it.
  */
-import { Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { Instant } from '../../events/primitives';
 import { Projector } from '../projector/projector';
@@ -65,7 +64,7 @@ program
   .argument('<format>', `list format: ${FORMATS.join(', ')}`)
   .argument('<files...>', 'the list file (ofac-csv: sdn.csv [add.csv alt.csv sdn_comments.csv], primary file first)')
   .option('--published-on <date>', 'publication date of the file (YYYY-MM-DD); required for ofac-csv, which carries none')
-  .addOption(new Option('--list <list>', 'which OFAC list an ofac-xml/ofac-csv file is').choices(['OFAC-SDN', 'OFAC-CONS']))
+  .option('--list <list>', 'OFAC-SDN or OFAC-CONS. ofac-xml: which OFAC list the file is (default: OFAC-CONS if its name contains "cons"); ofac-csv: told by the file names')
   .option('--dry-run', 'print the diff (+ added, - delisted, ~ amended with the changed fields) and append nothing')
   .option('--retrieved-at <instant>', "when the file was fetched from the publisher (UTC instant), recorded in each event's source")
   .option('--source-url <url>', "where the file was fetched from, recorded in each event's source")
@@ -78,6 +77,7 @@ program
   .action(async (format: Format, files: string[], options: ImportCommandOptions) => {
     // Checked here rather than with commander's choices() so a wrong format exits 2 like any other bad input.
     if (!FORMATS.includes(format)) fail(EXIT.invalidInput, `unknown format ${JSON.stringify(format)}: use one of ${FORMATS.join(', ')}`);
+    if (options.list !== undefined && options.list !== 'OFAC-SDN' && options.list !== 'OFAC-CONS') fail(EXIT.invalidInput, `--list must be OFAC-SDN or OFAC-CONS, not ${JSON.stringify(options.list)}`);
     if (options.retrievedAt !== undefined && !Instant.is(options.retrievedAt)) {
       fail(EXIT.invalidInput, `--retrieved-at ${JSON.stringify(options.retrievedAt)} is not a UTC instant such as 2024-12-17T09:30:00.000Z`);
     }

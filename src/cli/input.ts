@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
+/** Far deeper than any command (about 5 levels); JSON nested thousands deep would overflow the stack later. */
+export const MAX_JSON_DEPTH = 64;
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -36,6 +38,7 @@ function lineAndColumn(text: string, offset: number): string {
  * because Node 20's messages often carry no position.
  */
 export function parseJson(text: string, label: string): unknown {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw new InputError(`${label}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -43,8 +46,27 @@ export function parseJson(text: string, label: string): unknown {
     parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
     const where = first === undefined ? 'its end' : `${lineAndColumn(text, first.offset)} (${printParseErrorCode(first.error)})`;
-    throw new InputError(`${label}: malformed JSON at ${where}: ${(error as Error).message.split('\n')[0]}`);
+    // V8 quotes the input in its message: control characters from it must not reach the terminal or forge lines.
+    const reason = (error as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    throw new InputError(`${label}: malformed JSON at ${where}: ${reason}`);
   }
+}
+
+/** True when arrays/objects in the JSON text nest deeper than max (strings skipped); one pass, no parse. */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** `-` reads stdin; anything else is a file path. */

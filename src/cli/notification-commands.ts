@@ -4,9 +4,8 @@
  */
 import { once } from 'node:events';
 import { notificationConfig } from '../config';
-import { CheckpointStore } from '../notifications/checkpoint-store';
+import { openPublisher } from '../notifications/open-publisher';
 import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from '../notifications/feed';
-import { KafkaPublisher } from '../notifications/kafka-publisher';
 import { fail, program, withLedger } from './context';
 import { EXIT } from './exit-codes';
 
@@ -86,17 +85,7 @@ function registerPublish(): void {
       }
       const stopSignal = nextStopSignal();
       await withLedger(async (ledger) => {
-        const checkpoints = CheckpointStore.open(config.checkpointPath);
-        const publisher = new KafkaPublisher(ledger.store, {
-          brokers: config.brokers,
-          topic: config.topic,
-          partitions: config.partitions,
-          replicationFactor: config.replicationFactor,
-          idempotent: config.idempotent,
-          checkpoints,
-          batchSize: config.batchSize,
-          source: config.source,
-        });
+        const { publisher, close } = openPublisher(ledger.store, config);
         try {
           await publisher.start();
           const outcome = await Promise.race([
@@ -109,7 +98,7 @@ function registerPublish(): void {
           }
           if ('error' in outcome) throw outcome.error;
         } finally {
-          checkpoints.close();
+          close();
         }
       });
     });

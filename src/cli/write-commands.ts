@@ -176,8 +176,11 @@ function applyNames(data: Record<string, unknown>, options: Record<string, unkno
   const primary = options.name as string | undefined;
   const aliases = (options.alias as string[] | undefined) ?? [];
   if (primary === undefined && aliases.length === 0) return;
-  const identity = (data.identity ?? {}) as { names?: Array<{ quality?: string }> };
-  const kept = (identity.names ?? []).filter((n) => (primary === undefined || n.quality !== 'primary'));
+  const given = data.identity;
+  const identity = (typeof given === 'object' && given !== null && !Array.isArray(given) ? given : {}) as { names?: unknown };
+  // Names that are not a list cannot be merged: leave them for the codec to refuse with its message.
+  if (identity.names !== undefined && !Array.isArray(identity.names)) return;
+  const kept = ((identity.names ?? []) as unknown[]).filter((n) => primary === undefined || (n as { quality?: unknown } | null)?.quality !== 'primary');
   const names = [
     ...(primary === undefined ? [] : [{ name: primary, quality: 'primary' }]),
     ...kept,

@@ -47,6 +47,21 @@ export function readRecorded(event: RecordedEvent): LedgerEvent {
   return read.right;
 }
 
+/** Path of the first Infinity or NaN inside a value, walked without recursion (input may nest deeply). */
+function nonFinitePath(value: unknown, root: string): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, root]];
+  const seen = new Set<object>();
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, path] = item;
+    if (typeof node === 'number' && !Number.isFinite(node)) return path === '' ? '(root)' : path;
+    if (typeof node === 'object' && node !== null && !seen.has(node)) {
+      seen.add(node);
+      for (const [key, child] of Object.entries(node)) stack.push([child, path === '' ? key : `${path}.${key}`]);
+    }
+  }
+  return undefined;
+}
+
 export class CommandHandler {
   private readonly maxRetries: number;
 
@@ -68,6 +83,12 @@ export class CommandHandler {
     if (E.isLeft(data)) return E.left(invalid(fieldErrors(data.left), 'data'));
     const meta = CommandMetadata.decode(metadata);
     if (E.isLeft(meta)) return E.left(invalid(fieldErrors(meta.left)));
+    // The codecs let unknown fields through, and JSON.parse turns 1e999 into Infinity: refuse here what the
+    // append could not serialise (it would throw mid-append instead of answering invalid-command).
+    const unstorable = nonFinitePath(command.data, 'data') ?? nonFinitePath(metadata, '');
+    if (unstorable !== undefined) {
+      return E.left(invalid([{ path: unstorable, expected: 'a finite number (JSON has no Infinity or NaN)', actual: 'a number out of range' }]));
+    }
     return this.run(command.type, data.right, meta.right);
   }
 

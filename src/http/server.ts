@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Ledger } from '../ledger';
 import { sseFeedRoute } from '../notifications/sse-route';
+import { importRoute } from '../importers/http-route';
+import type { ImportContext } from '../importers/import/run-import';
 import type { AuthConfig } from './auth-config';
 import { registerAuth } from './auth';
 import { HttpError, registerErrorHandlers } from './errors';
@@ -34,6 +36,8 @@ export interface ServerOptions {
   readonly readYourWritesMs?: number;
   /** /ready fails while the read models are more than this many events behind the log; default 1000. */
   readonly readyMaxLag?: number;
+  /** Enables `POST /imports/{format}` (official list uploads): the projector the importer diffs against. */
+  readonly imports?: { readonly projector: ImportContext['projector']; readonly bodyLimit?: number };
   /** CloudEvents `source` of the change feed. */
   readonly feedSource?: string;
 }
@@ -88,5 +92,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(queryRoutes, { readSide: options.projector });
   await app.register(verifyRoutes, { ledger: options.ledger });
   await app.register(sseFeedRoute, { store: options.ledger.store, ...(options.feedSource === undefined ? {} : { source: options.feedSource }) });
+  if (options.imports !== undefined) {
+    await app.register(importRoute, {
+      ledger: options.ledger,
+      projector: options.imports.projector,
+      // The server's own onRequest hook has already required a writer token (the route declares access 'write').
+      requireWriter: async () => undefined,
+      ...(options.imports.bodyLimit === undefined ? {} : { bodyLimit: options.imports.bodyLimit }),
+    });
+  }
   return app;
 }

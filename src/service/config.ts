@@ -5,6 +5,8 @@ export interface ServiceConfig {
   readonly port: number;
   readonly logLevel: string;
   readonly readyMaxLag: number;
+  /** Run the Kafka publisher inside the service as well. */
+  readonly publishKafka: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -17,6 +19,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] || 'false').toLowerCase();
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, not "${env[name]}"`);
+  return raw === 'true';
+}
+
 export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const logLevel = (env.LEDGER_LOG_LEVEL || 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LEDGER_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${env.LEDGER_LOG_LEVEL}"`);
@@ -25,5 +33,6 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
     port: integer(env, 'LEDGER_HTTP_PORT', 8080, 0, 65535),
     logLevel,
     readyMaxLag: integer(env, 'LEDGER_READY_MAX_LAG', 1000, 0, 1_000_000_000),
+    publishKafka: flag(env, 'LEDGER_PUBLISH_KAFKA'),
   };
 }

@@ -13,6 +13,8 @@ import { buildServer } from '../http/server';
 import { closeServer } from '../http/shutdown';
 import type { Ledger } from '../ledger';
 import { Projector } from '../projector/projector';
+import { notificationConfig } from '../config';
+import { openPublisher, type OpenedPublisher } from '../notifications/open-publisher';
 import { serviceConfig } from './config';
 
 export interface RunServiceOptions {
@@ -68,15 +70,19 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
   }
 
   const projector = Projector.open(ledger.store, options.viewsPath);
+  // LEDGER_PUBLISH_KAFKA=true runs the Kafka publisher in this process too (otherwise: `sanctions-ledger publish`).
+  const kafka: OpenedPublisher | undefined = config.publishKafka ? openPublisher(ledger.store, notificationConfig(env)) : undefined;
   try {
     await projector.catchUp();
     projector.start();
+    await kafka?.publisher.start();
     const app = await buildServer({
       ledger,
       projector,
       auth,
       logger: { level: config.logLevel },
       readyMaxLag: config.readyMaxLag,
+      imports: { projector },
     });
     const address = await app.listen({ host: config.host, port: config.port });
     out.write(banner(address.replace('[::1]', 'localhost'), ledger.store.kind, options.viewsPath, devToken));
@@ -85,9 +91,11 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
     const signal = await stopping;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await closeServer(app);
+    await kafka?.publisher.stop();
     await projector.stop();
     app.log.info({ position: projector.position() ?? null }, 'projector stopped at a consistent checkpoint');
   } finally {
     await projector.close();
+    kafka?.close();
   }
 }

@@ -28,6 +28,8 @@ export interface ImportTimings {
   readonly planMs: number;
   readonly checkMs: number;
   readonly appendMs: number;
+  /** Bringing the read models up to the appended events (the projector's work, done before answering). */
+  readonly projectMs: number;
   readonly totalMs: number;
 }
 
@@ -102,6 +104,6 @@ export function formatSummary(report: ImportReport): string {
   ];
   const width = [10, Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
   const table = rows.map((r) => `  ${r[0].padEnd(width[0]!)} ${r[1].padStart(width[1]!)}  ${r[2].padStart(width[2]!)}`.trimEnd());
-  const time = `  ${'time'.padEnd(width[0]!)} ${seconds(t.totalMs)} (parse ${seconds(t.parseMs)}, plan ${seconds(t.planMs)}, check ${seconds(t.checkMs)}, append ${seconds(t.appendMs)})`;
+  const time = `  ${'time'.padEnd(width[0]!)} ${seconds(t.totalMs)} (parse ${seconds(t.parseMs)}, plan ${seconds(t.planMs)}, check ${seconds(t.checkMs)}, append ${seconds(t.appendMs)}, project ${seconds(t.projectMs)})`;
   return [head, ...table, time].join('\n');
 }

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Ledger } from '../../ledger';
 import type { Projector } from '../../projector/projector';
 import type { Format, ListSnapshot, ParseOptions } from '../listing';
-import { parseSnapshot } from '../parse';
+import { ListParseError, parseSnapshot } from '../parse';
 import { appendPlanned } from './append';
 import { loadListView } from './current-view';
 import { checkPlan } from './decider-check';
@@ -43,6 +43,10 @@ export async function importFiles(ctx: ImportContext, format: Format, files: str
     ...(options.list === undefined ? {} : { list: options.list }),
     ...(onProgress === undefined ? {} : { onProgress: (done: number, total: number) => onProgress({ phase: 'parse', done, total }) }),
   });
+  if (options.list !== undefined && snapshot.list !== options.list) {
+    // ofac-csv tells the list by its file names (sdn.csv, cons_prim.csv); a contradicting --list is a mistake.
+    throw new ListParseError({ file: files[0]!, line: 0, problem: `this file set is the ${snapshot.list} list, not ${options.list} (the OFAC CSV file names tell which)` });
+  }
   return importSnapshot(ctx, snapshot, options, elapsed(started));
 }
 
@@ -68,15 +72,18 @@ export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot,
 
   const appendStarted = performance.now();
   let outcome = { events: 0, duplicates: 0 };
+  let projectMs = 0;
   if (!dryRun) {
     const metadata = { actor: importerActor(snapshot.list), source: importSource(snapshot, options), correlationId: importCorrelationId(snapshot) };
     const commands = plan.changes.flatMap((c) => c.commands);
     const { onProgress } = options;
     outcome = await appendPlanned(ctx.ledger.commands, commands, metadata, onProgress && ((done, total) => onProgress({ phase: 'append', done, total })));
     // Read-your-writes: the next query, or the next import's view, starts from this import's state.
+    const projectStarted = performance.now();
     if (commands.length > 0) await ctx.projector.catchUp();
+    projectMs = elapsed(projectStarted);
   }
-  const appendMs = elapsed(appendStarted);
+  const appendMs = elapsed(appendStarted) - projectMs;
 
   return {
     list: snapshot.list,
@@ -87,7 +94,7 @@ export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot,
     ...countChanges(plan.changes, plan.unchanged),
     appendedEvents: outcome.events,
     duplicateCommands: outcome.duplicates,
-    timings: { parseMs, planMs, checkMs, appendMs, totalMs: parseMs + elapsed(started) },
+    timings: { parseMs, planMs, checkMs, appendMs, projectMs, totalMs: parseMs + elapsed(started) },
     changes: changeViews(plan.changes),
     refusals,
   };

@@ -49,7 +49,7 @@ export const designationsReadModel: ReadModel = {
          effective_to = excluded.effective_to, recorded_at = excluded.recorded_at, state = excluded.state`,
     );
     // Open segments of one designation have distinct effective_from: that identifies the row to close.
-    const close = db.prepare('UPDATE designation_segments SET recorded_to = ? WHERE designation_key = ? AND recorded_to = ? AND effective_from = ?');
+    const close = db.prepare('UPDATE designation_segments INDEXED BY segments_open SET recorded_to = ? WHERE designation_key = ? AND recorded_to = ? AND effective_from = ?');
     const open = db.prepare(
       `INSERT INTO designation_segments (designation_key, subject_id, designation_id, subject_kind, authority, regime,
          effective_from, effective_to, designation_from, designation_to, recorded_from, recorded_to,

@@ -1,0 +1,13 @@
+import { parseJson } from '../../src/cli/input';
+import { commandData, WRITE_COMMANDS } from '../../src/cli/write-commands';
+const spec = WRITE_COMMANDS.find((s) => s.name === 'designate')!;
+const tryIt = (what: string, f: () => unknown) => { try { const r = f(); console.log(what, "ok", typeof r); } catch (e) { console.log(what, (e as Error).name, (e as Error).message.slice(0, 100)); } };
+tryIt('deep 100k', () => parseJson('['.repeat(100000) + ']'.repeat(100000), 'x'));
+tryIt('deep 100k unclosed', () => parseJson('['.repeat(100000), 'x'));
+tryIt('deep in object -> commandData', () => commandData(spec, parseJson('{"a":' + '['.repeat(10000) + ']'.repeat(10000) + '}', 'x'), {}));
+tryIt('names string + --name', () => commandData(spec, { identity: { names: 'x' } }, { name: 'N' }));
+tryIt('names object + --name', () => commandData(spec, { identity: { names: { a: 1 } } }, { name: 'N' }));
+tryIt('names [null] + --name', () => commandData(spec, { identity: { names: [null] } }, { name: 'N' }));
+tryIt('identity string + --name', () => commandData(spec, { identity: 'x' }, { name: 'N' }));
+tryIt('__proto__', () => commandData(spec, JSON.parse('{"__proto__": {"x": 1}, "identity": 1}'), { name: 'N' }));
+tryIt('changes string + measure', () => commandData(WRITE_COMMANDS.find((s) => s.name === 'amend')!, { changes: 'x' }, { measure: ['asset-freeze'] }));
