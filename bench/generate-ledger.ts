@@ -29,7 +29,7 @@ export function subjectEvents(n: number, rnd: () => number): EventToAppend[] {
   const names = [{ name: `Generated Subject ${n}`, quality: 'primary' }, { name: `Alias ${n}`, quality: 'alias' }];
   const events: Array<{ type: string; data: unknown }> = [];
   const regimeCount = rnd() < 0.3 ? 2 : 1;
-  let firstRegime = Math.floor(rnd() * REGIMES.length);
+  const firstRegime = Math.floor(rnd() * REGIMES.length);
   for (let r = 0; r < regimeCount; r++) {
     const regime = REGIMES[(firstRegime + r * 7) % REGIMES.length]!;
     const authority = regime.slice(0, 2);
@@ -37,7 +37,7 @@ export function subjectEvents(n: number, rnd: () => number): EventToAppend[] {
     const designationId = `${regime}@${dayToDate(day)}`;
     const ref = { subjectId, designationId, authority, regime };
     events.push({ type: 'SubjectDesignated', data: { ...ref, kind, identity: { names, nationalities: ['RU'] }, measures: MEASURES[n % MEASURES.length], legalBasis: [`${authority}-ACT-${n % 50}`], effectiveFrom: dayToDate(day), authorityReference: `${authority}.${n}` } });
-    const amendments = Math.floor(rnd() * (regimeCount === 1 ? 8 : 3));
+    const amendments = Math.floor(rnd() * (regimeCount === 1 ? 16 : 7));
     for (let a = 0; a < amendments; a++) {
       day += 1 + Math.floor(rnd() * 60);
       const changes = a % 2 === 0 ? { measures: MEASURES[(n + a) % MEASURES.length] } : { identity: { names: [...names, { name: `Alias ${n}-${a}`, quality: 'weak-alias' }] } };
@@ -53,7 +53,6 @@ export function subjectEvents(n: number, rnd: () => number): EventToAppend[] {
         events.push({ type: 'SubjectDesignated', data: { ...relisted, kind, identity: { names }, measures: ['asset-freeze'], legalBasis: [`${authority}-ACT-${n % 50}`], effectiveFrom: dayToDate(day) } });
       }
     }
-    firstRegime += 0;
   }
   return events.map((e) => ({ ...e, envelope: envelopeFor() }));
 }

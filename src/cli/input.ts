@@ -14,13 +14,19 @@ export class InputError extends Error {
 async function readLimited(stream: Readable, label: string, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      stream.destroy();
-      throw new InputError(`${label}: larger than the ${limit / 1024 / 1024} MiB limit`);
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        stream.destroy();
+        throw new InputError(`${label}: larger than the ${limit / 1024 / 1024} MiB limit`);
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (error) {
+    // Opening can succeed and reading still fail (a directory: EISDIR): that is bad input too, not a crash.
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -39,8 +45,9 @@ function lineAndColumn(text: string, offset: number): string {
  */
 export function parseJson(text: string, label: string): unknown {
   if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw new InputError(`${label}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const errors: ParseError[] = [];
     parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -50,6 +57,22 @@ export function parseJson(text: string, label: string): unknown {
     const reason = (error as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     throw new InputError(`${label}: malformed JSON at ${where}: ${reason}`);
   }
+  // The same rule as the HTTP body parser (secure-json-parse): such keys would be stored in the events verbatim.
+  if (hasPrototypeKey(value)) throw new InputError(`${label}: sets "__proto__" or "constructor.prototype", which is refused`);
+  return value;
+}
+
+/** An own `__proto__` key, or a `constructor` holding `prototype`, anywhere in a parsed JSON value. */
+function hasPrototypeKey(value: unknown): boolean {
+  const stack = [value];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node !== 'object' || node === null) continue;
+    if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return true;
+    const ctor = (node as Record<string, unknown>).constructor;
+    if (Object.prototype.hasOwnProperty.call(node, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) return true;
+    stack.push(...Object.values(node));
+  }
+  return false;
 }
 
 /** True when arrays/objects in the JSON text nest deeper than max (strings skipped); one pass, no parse. */

@@ -56,7 +56,11 @@ function nonFinitePath(value: unknown, root: string): string | undefined {
     if (typeof node === 'number' && !Number.isFinite(node)) return path === '' ? '(root)' : path;
     if (typeof node === 'object' && node !== null && !seen.has(node)) {
       seen.add(node);
-      for (const [key, child] of Object.entries(node)) stack.push([child, path === '' ? key : `${path}.${key}`]);
+      for (const [key, child] of Object.entries(node)) {
+        // Keys come from the input: quoted (control characters escaped) unless plain, so messages stay one line.
+        const segment = /^[\w$-]+$/.test(key) ? key : JSON.stringify(key);
+        stack.push([child, path === '' ? segment : `${path}.${segment}`]);
+      }
     }
   }
   return undefined;

@@ -5,7 +5,7 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { Message } from 'kafkajs';
 import { catalogue, type Actor, type LedgerEvent, type Source } from '../../events';
-import { decodeRecorded } from '../commands/command-handler';
+import { decodeRecorded, readRecorded } from '../commands/command-handler';
 import { effectiveDateOf } from '../history';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 
@@ -139,7 +139,8 @@ export class CloudEventMapper {
   }
 
   async map(recorded: RecordedEvent): Promise<LedgerCloudEvent> {
-    const decoded = decodeRecorded(recorded);
+    // The trusted read: stored events were validated on append and are hash-chained (verify checks them).
+    const decoded = readRecorded(recorded);
     const regimes = await this.regimes.regimesOf(recorded, decoded);
     return toCloudEvent(recorded, { source: this.source, decoded, ...(regimes === undefined ? {} : { regimes }) });
   }

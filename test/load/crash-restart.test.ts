@@ -51,6 +51,11 @@ const env = {
 };
 const headers = { authorization: `Bearer ${TOKEN}` };
 
+interface StateBody {
+  total: number;
+  designations: Array<Record<string, unknown>>;
+}
+
 const upload = (url: string) =>
   fetch(`${url}/imports/ofac-csv?publishedOn=${PUBLISHED_ON}&fileName=sdn.csv`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: readFileSync(OFAC_2019) });
 
@@ -133,7 +138,7 @@ describe('SIGKILL of the service, then restart', () => {
     const service = await startService(env, ['start'], children);
     const finished = await upload(service.url);
     expect(finished.status, await finished.clone().text()).toBe(200);
-    const again = await (await upload(service.url)).json();
+    const again = (await (await upload(service.url)).json()) as { entries: unknown };
     expect(again.entries).toMatchObject({ added: 0, amended: 0, delisted: 0, unchanged: 7379 });
     for (const [commandId, body] of unanswered) {
       const response = await fetch(`${service.url}/commands/DesignateSubject`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -145,13 +150,13 @@ describe('SIGKILL of the service, then restart', () => {
     for (const commandId of acknowledged) expect(stored.has(commandId), commandId).toBe(true);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    const served = await (await fetch(`${service.url}/state?asOf=${PUBLISHED_ON}&authority=US`, { headers })).json();
+    const served = (await (await fetch(`${service.url}/state?asOf=${PUBLISHED_ON}&authority=US`, { headers })).json()) as StateBody;
 
     // The same file imported once, uninterrupted, into a fresh ledger gives the same state.
     const reference = await startService({ ...env, LEDGER_DB_PATH: join(dir, 'reference.db'), LEDGER_VIEWS_PATH: join(dir, 'reference-views.db'), LEDGER_PUBLISH_KAFKA: 'false' }, ['start'], children);
     expect((await upload(reference.url)).status).toBe(200);
-    const expected = await (await fetch(`${reference.url}/state?asOf=${PUBLISHED_ON}&authority=US`, { headers })).json();
-    const comparable = (state: { designations: Array<Record<string, unknown>> }) => state.designations.map(({ recordedAt: _r, ...rest }) => rest);
+    const expected = (await (await fetch(`${reference.url}/state?asOf=${PUBLISHED_ON}&authority=US`, { headers })).json()) as StateBody;
+    const comparable = (state: StateBody) => state.designations.map(({ recordedAt: _r, ...rest }) => rest);
     expect(served.total).toBe(expected.total);
     expect(comparable(served)).toEqual(comparable(expected));
     reference.child.kill('SIGTERM');
