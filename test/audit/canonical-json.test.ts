@@ -15,6 +15,15 @@ describe('canonical JSON (RFC 8785)', () => {
     );
   });
 
+  it('matches it on any UTF-16 text too: controls, quotes, backslashes, unpaired surrogates', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'binary' }), fc.string({ unit: 'binary' }), (value, key) => {
+        expect(canonicalJson({ [key]: value, [`${key}"\\`]: key })).toBe(reference({ [key]: value, [`${key}"\\`]: key }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('sorts keys by UTF-16 code units and drops undefined members', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], é: 2, Z: { y: undefined, x: 1.5 } })).toBe('{"Z":{"x":1.5},"a":[true,null,"x"],"b":1,"é":2}');
   });
