@@ -70,7 +70,7 @@ function hasPrototypeKey(value: unknown): boolean {
     if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return true;
     const ctor = (node as Record<string, unknown>).constructor;
     if (Object.prototype.hasOwnProperty.call(node, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) return true;
-    stack.push(...Object.values(node));
+    for (const child of Object.values(node)) stack.push(child);
   }
   return false;
 }

@@ -23,8 +23,12 @@ export class ListParseError extends Error {
 
   constructor(details: ListParseErrorDetails) {
     const file = basename(details.file);
-    // One line, whatever the input held: values quoted from a hostile file must not forge log lines.
-    const problem = details.problem.replace(/\s+/g, ' ').trim();
+    // One line, whatever the input held: values quoted from a hostile file must not forge log lines, nor reach
+    // a terminal as escape sequences (ESC[2J...): other control characters are shown escaped.
+    const problem = details.problem
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     super(details.line > 0 ? `${file} line ${details.line}: ${problem}` : `${file}: ${problem}`, { cause: details.cause });
     this.name = 'ListParseError';
     this.file = file;

@@ -12,6 +12,13 @@ import type { SourceFile } from './source';
 import { XmlDecoder } from './xml-decode';
 import { XmlNode } from './xml-node';
 
+/**
+ * Deepest element nesting accepted. The lists nest 4 to 7 levels; saxes resolves namespace prefixes by walking
+ * up the open elements, so each level costs as much as its depth: 50,000 nested elements (a 350 KB file) would
+ * take 20 seconds to parse, a few MB an hour.
+ */
+export const MAX_ELEMENT_DEPTH = 64;
+
 export interface XmlStreamSpec {
   /** Local name the root element must have, else the file is of another format. */
   root: string;
@@ -40,6 +47,9 @@ export async function streamXml(source: SourceFile, spec: XmlStreamSpec): Promis
     if (/<!ENTITY/i.test(doctype)) fail('DOCTYPE declares entities; refused (entity expansion is never performed)');
     if (/\b(SYSTEM|PUBLIC)\b/.test(doctype)) fail('DOCTYPE references an external DTD; refused');
     fail('DOCTYPE is not allowed in a sanctions list file; refused');
+  });
+  parser.on('opentagstart', () => {
+    if (stack.length >= MAX_ELEMENT_DEPTH) fail(`elements nested deeper than ${MAX_ELEMENT_DEPTH} levels: not a sanctions list file`);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const local = tag.local;

@@ -36,6 +36,8 @@ export function makeListing(parts: ListingParts, where: { file: string; line: nu
   const measures = [...new Set(parts.measures)].sort((a, b) => MEASURE_ORDER.indexOf(a) - MEASURE_ORDER.indexOf(b));
   const legalBasis = [...new Set([...parts.legalBasis].map((b) => clean(b)).filter((b): b is string => !!b))].sort(compareText);
   if (regimes.length === 0) fail('no sanctions regime could be determined');
+  const unusable = regimes.find((r) => !Regime.is(r));
+  if (unusable !== undefined) fail(`a programme or regime name gives no usable regime code (${JSON.stringify(unusable)})`);
   if (measures.length === 0) fail('no measure could be determined');
   if (legalBasis.length === 0) fail('no legal basis could be determined');
 
@@ -60,6 +62,8 @@ export function makeListing(parts: ListingParts, where: { file: string; line: nu
 /**
  * `AUTHORITY:CODE` from a publisher's programme name: upper-cased, accents stripped, every run of characters
  * outside [A-Z0-9._] turned into one '-', trimmed to the 64 characters the Regime codec allows.
+ * A name with nothing usable ("???") gives a code the Regime codec refuses: makeListing then fails the file
+ * with its line (this function knows neither the file nor the line, so it does not throw).
  */
 export function regimeCode(authority: Authority, raw: string): Regime {
   const code = raw
@@ -70,9 +74,7 @@ export function regimeCode(authority: Authority, raw: string): Regime {
     .replace(/^[-._]+|[-._]+$/g, '')
     .slice(0, 64)
     .replace(/[-._]+$/, '');
-  const regime = `${authority}:${code}`;
-  if (!Regime.is(regime)) throw new Error(`cannot make a regime code from ${JSON.stringify(raw)}`);
-  return regime;
+  return `${authority}:${code}` as Regime;
 }
 
 /** Collects listings and refuses a second record with the same reference (a corrupt file or a bad join). */

@@ -40,7 +40,27 @@ export const ALIASES: Partial<Record<CommandType, { url: (id: string) => string;
  * the first time; the amendments, corrections and delistings target the seeded worked example (accepted or
  * refused by a rule depending on what earlier cases recorded: both are fine).
  */
-export function validData(type: CommandType, unique: string): { [key: string]: Json } {
+export function validData(type: CommandType, unique: string, fresh = false): { [key: string]: Json } {
+  const data = template(type, unique);
+  if (!fresh) return data;
+  // Its own subject or resolution (see prerequisite): streams stay short, and the command is accepted unless mutated.
+  if ('subjectId' in data && type !== 'DesignateSubject') return { ...data, subjectId: `fz-${unique}`, regime: 'EU:RUS' };
+  if ('resolutionId' in data && type !== 'AdoptResolution') return { ...data, resolutionId: `FZ-RES-${unique}` };
+  return data;
+}
+
+/** What must be recorded first for the `fresh` form of a command to be accepted: its designation or resolution. */
+export function prerequisite(type: CommandType, unique: string): { type: CommandType; data: { [key: string]: Json } } | undefined {
+  if (type === 'AmendDesignation' || type === 'CorrectDesignation' || type === 'DelistSubject') {
+    const designate = template('DesignateSubject', unique);
+    delete designate.designationId;
+    return { type: 'DesignateSubject', data: { ...designate, effectiveFrom: '2024-12-16' } };
+  }
+  if (type === 'AmendResolution' || type === 'RepealResolution') return { type: 'AdoptResolution', data: template('AdoptResolution', unique) };
+  return undefined;
+}
+
+function template(type: CommandType, unique: string): { [key: string]: Json } {
   switch (type) {
     case 'AdoptResolution':
       return {
@@ -196,15 +216,18 @@ const matches = (pattern: string, path: Path) => {
   return parts.length === path.length && parts.every((p, i) => p === '*' ? typeof path[i] === 'number' : p === String(path[i]));
 };
 
-/** Every path in a JSON tree, root excluded, parents before children. */
-function allPaths(value: Json, prefix: Path = []): Path[] {
-  const out: Path[] = [];
+/** Every path in a JSON tree, root excluded, parents before children; only the first 20 items of an array. */
+function allPaths(value: Json, prefix: Path = [], out: Path[] = []): Path[] {
   if (Array.isArray(value)) {
-    value.forEach((child, i) => {
-      out.push([...prefix, i], ...allPaths(child, [...prefix, i]));
+    value.slice(0, 20).forEach((child, i) => {
+      out.push([...prefix, i]);
+      allPaths(child, [...prefix, i], out);
     });
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) out.push([...prefix, key], ...allPaths(child, [...prefix, key]));
+    for (const [key, child] of Object.entries(value)) {
+      out.push([...prefix, key]);
+      allPaths(child, [...prefix, key], out);
+    }
   }
   return out;
 }
@@ -305,9 +328,6 @@ export interface MutatedBody {
   readonly lastTarget: Path | undefined;
 }
 
-/** Which edge reads the text: the HTTP body parser refuses prototype keys; the CLI's JSON.parse keeps them. */
-export type Edge = 'http' | 'cli';
-
 /**
  * Applies the mutations to a valid HTTP body `{data, source, ...}` of the given type. `idField` is set for an
  * alias route (its id comes from the path; a different one in the body is refused).
@@ -317,7 +337,6 @@ export function mutateBody(
   body: { [key: string]: Json },
   mutations: readonly Mutation[],
   idField?: string,
-  edge: Edge = 'http',
 ): MutatedBody {
   const root = structuredClone(body) as Json;
   const known = new Set(allPaths(root).map((p) => p.join('\u0001')));
@@ -418,8 +437,11 @@ export function mutateBody(
         if (path === undefined) break;
         const current = getAt(root, path) as Json[];
         const item = current.length > 0 ? current[m.choice % current.length]! : 'x';
-        const n = Math.min(m.size, 200_000);
-        setAt(root, path, Array.from({ length: n }, () => item));
+        // At most a few MB of text: enough to cross every limit, small enough to build quickly.
+        const shared = item !== null && typeof item === 'object';
+        const n = Math.max(1, Math.min(m.size, shared ? 3_000 : 200_000, Math.floor(3_000_000 / JSON.stringify(item).length)));
+        // Objects are copied: a later mutation of one element must not change them all.
+        setAt(root, path, Array.from({ length: n }, () => (shared ? structuredClone(item) : item)));
         target = path;
         applied.push(`huge-array ${path.join('.')}×${n}`);
         break;
@@ -444,13 +466,12 @@ export function mutateBody(
         break;
       }
       case 'proto-key': {
-        // secure-json-parse (HTTP) refuses these outright; JSON.parse (CLI) makes them own properties.
         const path = pickFrom(objects)!;
         const container = getAt(root, path) as Record<string, Json>;
         const [key, value]: [string, Json] = m.choice % 2 === 0 ? ['__proto__', { polluted: 'yes', isAdmin: true }] : ['constructor', { prototype: { polluted: 'yes' } }];
         Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true });
-        // On the CLI an own "__proto__" key is just an unknown field (or, at the root of the body, an extra one).
-        if (edge === 'http' || path.length === 0) invalid();
+        // Both edges refuse them: the HTTP body parser (secure-json-parse) and the CLI's parseJson.
+        invalid();
         target = path;
         applied.push(`proto-key ${[...path, key].join('.')}`);
         break;
@@ -506,7 +527,7 @@ export function mutateBody(
         break;
       }
       case 'path-mismatch': {
-        if (idField === undefined) break;
+        if (idField === undefined || jsonType(getAt(root, ['data'])) !== 'object') break;
         setAt(root, ['data', idField], `other-${m.choice}`);
         invalid();
         target = ['data'];
