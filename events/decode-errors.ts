@@ -14,9 +14,19 @@ function describeValue(value: unknown): string {
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
-/** Intersections and unions add their branch index to the context; it is not part of the field's path. */
+interface Tagged {
+  readonly _tag?: string;
+  /** The codec an ExactType wraps. */
+  readonly type?: Tagged;
+}
+
+/**
+ * Intersections and unions add their branch index to the context; it is not part of the field's path. An exact
+ * intersection reports its branches under the ExactType entry, so look through it.
+ */
 function isBranchIndex(context: t.Context, index: number): boolean {
-  const tag = (context[index - 1]?.type as { _tag?: string } | undefined)?._tag;
+  const parent = context[index - 1]?.type as Tagged | undefined;
+  const tag = parent?._tag === 'ExactType' ? parent.type?._tag : parent?._tag;
   return tag === 'IntersectionType' || tag === 'UnionType';
 }
 

@@ -23,7 +23,8 @@ const DesignationRef = {
   regime: Regime,
 };
 
-export const SubjectDesignatedData = t.intersection(
+export const SubjectDesignatedData = t.exact(
+  t.intersection(
   [
     t.type({
       ...DesignationRef,
@@ -38,7 +39,7 @@ export const SubjectDesignatedData = t.intersection(
       publishedOn: IsoDate,
       reasons: t.string,
     }),
-  ],
+  ]),
   'SubjectDesignatedData',
 );
 export type SubjectDesignatedData = t.TypeOf<typeof SubjectDesignatedData>;
@@ -47,23 +48,22 @@ export type SubjectDesignatedData = t.TypeOf<typeof SubjectDesignatedData>;
  * The attributes of a designation that the law can change (amendment) or the ledger can fix (correction).
  * Each present field replaces the whole earlier value: field-level, easy to fold, easy to diff from imports.
  */
-export const DesignationChanges = t.partial(
-  {
-    identity: Identity,
-    measures: nonEmptyArray(Measure, 'measures (at least one)'),
-    legalBasis: LegalBasis,
-    authorityReference: NonEmptyString,
-    reasons: t.string,
-  },
-  'DesignationChanges',
-);
+const changeableFields = t.partial({
+  identity: Identity,
+  measures: nonEmptyArray(Measure, 'measures (at least one)'),
+  legalBasis: LegalBasis,
+  authorityReference: NonEmptyString,
+  reasons: t.string,
+});
+export const DesignationChanges = t.exact(changeableFields, 'DesignationChanges');
 export type DesignationChanges = t.TypeOf<typeof DesignationChanges>;
 
-export const DesignationAmendedData = t.intersection(
+export const DesignationAmendedData = t.exact(
+  t.intersection(
   [
     t.type({ ...DesignationRef, effectiveFrom: IsoDate, changes: DesignationChanges }),
     t.partial({ legalBasis: LegalBasis, reason: t.string, publishedOn: IsoDate }),
-  ],
+  ]),
   'DesignationAmendedData',
 );
 export type DesignationAmendedData = t.TypeOf<typeof DesignationAmendedData>;
@@ -72,23 +72,25 @@ export type DesignationAmendedData = t.TypeOf<typeof DesignationAmendedData>;
  * A correction rewrites what the ledger recorded, as of the designation's original effective date.
  * Besides the attributes it may move the interval itself (a wrongly recorded effective or delisting date).
  */
-export const DesignationCorrections = t.intersection(
-  [DesignationChanges, t.partial({ effectiveFrom: IsoDate, effectiveTo: IsoDate })],
+export const DesignationCorrections = t.exact(
+  t.intersection([changeableFields, t.partial({ effectiveFrom: IsoDate, effectiveTo: IsoDate })]),
   'DesignationCorrections',
 );
 export type DesignationCorrections = t.TypeOf<typeof DesignationCorrections>;
 
-export const DesignationCorrectedData = t.type(
-  { ...DesignationRef, corrections: DesignationCorrections, reason: NonEmptyString },
+export const DesignationCorrectedData = t.exact(
+  t.type(
+  { ...DesignationRef, corrections: DesignationCorrections, reason: NonEmptyString }),
   'DesignationCorrectedData',
 );
 export type DesignationCorrectedData = t.TypeOf<typeof DesignationCorrectedData>;
 
-export const SubjectDelistedData = t.intersection(
+export const SubjectDelistedData = t.exact(
+  t.intersection(
   [
     t.type({ ...DesignationRef, effectiveFrom: IsoDate, legalBasis: LegalBasis, reason: NonEmptyString }),
     t.partial({ publishedOn: IsoDate }),
-  ],
+  ]),
   'SubjectDelistedData',
 );
 export type SubjectDelistedData = t.TypeOf<typeof SubjectDelistedData>;

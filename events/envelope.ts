@@ -7,12 +7,12 @@ import { Instant, NonEmptyString, Sha256 } from './primitives';
 
 export const ActorKind = t.keyof({ person: null, service: null, importer: null }, 'ActorKind');
 
-export const Actor = t.type({ id: NonEmptyString, kind: ActorKind }, 'Actor');
+export const Actor = t.strict({ id: NonEmptyString, kind: ActorKind }, 'Actor');
 export type Actor = t.TypeOf<typeof Actor>;
 
 /** Where the ledger learnt what the event says: the publisher and the document, with its hash for imports. */
-export const Source = t.intersection(
-  [
+export const Source = t.exact(
+  t.intersection([
     t.type({ publisher: NonEmptyString }),
     t.partial({
       documentRef: t.string,
@@ -23,7 +23,7 @@ export const Source = t.intersection(
       // Set on illustrative data (the seeded worked example) so it can never pass for an authoritative list.
       exampleData: t.boolean,
     }),
-  ],
+  ]),
   'Source',
 );
 export type Source = t.TypeOf<typeof Source>;

@@ -17,7 +17,8 @@ export const ResolutionKind = t.keyof(
 );
 export type ResolutionKind = t.TypeOf<typeof ResolutionKind>;
 
-export const ResolutionAdoptedData = t.intersection(
+export const ResolutionAdoptedData = t.exact(
+  t.intersection(
   [
     t.type({
       resolutionId: Identifier,
@@ -31,24 +32,26 @@ export const ResolutionAdoptedData = t.intersection(
       measures: t.array(Measure),
     }),
     t.partial({ sourceUrl: t.string }),
-  ],
+  ]),
   'ResolutionAdoptedData',
 );
 export type ResolutionAdoptedData = t.TypeOf<typeof ResolutionAdoptedData>;
 
 /** Fields an amendment may replace; each present field replaces the earlier value from `effectiveFrom`. */
-export const ResolutionChanges = t.partial(
+export const ResolutionChanges = t.exact(
+  t.partial(
   {
     title: NonEmptyString,
     regimes: nonEmptyArray(Regime, 'regimes (at least one)'),
     measures: t.array(Measure),
     sourceUrl: t.string,
-  },
+  }),
   'ResolutionChanges',
 );
 export type ResolutionChanges = t.TypeOf<typeof ResolutionChanges>;
 
-export const ResolutionAmendedData = t.intersection(
+export const ResolutionAmendedData = t.exact(
+  t.intersection(
   [
     t.type({
       resolutionId: Identifier,
@@ -57,16 +60,17 @@ export const ResolutionAmendedData = t.intersection(
       changes: ResolutionChanges,
     }),
     t.partial({ amendedBy: t.string, reason: t.string }),
-  ],
+  ]),
   'ResolutionAmendedData',
 );
 export type ResolutionAmendedData = t.TypeOf<typeof ResolutionAmendedData>;
 
-export const ResolutionRepealedData = t.intersection(
+export const ResolutionRepealedData = t.exact(
+  t.intersection(
   [
     t.type({ resolutionId: Identifier, authority: Authority, effectiveFrom: IsoDate, reason: NonEmptyString }),
     t.partial({ repealedBy: t.string }),
-  ],
+  ]),
   'ResolutionRepealedData',
 );
 export type ResolutionRepealedData = t.TypeOf<typeof ResolutionRepealedData>;

@@ -2,11 +2,12 @@
 import * as t from 'io-ts';
 import { Actor, NonEmptyString, Source } from '../../events';
 
-export const CommandMetadata = t.intersection(
+export const CommandMetadata = t.exact(
+  t.intersection(
   [
     t.type({ actor: Actor, source: Source }),
     t.partial({ commandId: NonEmptyString, correlationId: NonEmptyString, causationId: NonEmptyString }),
-  ],
+  ]),
   'CommandMetadata',
 );
 export type CommandMetadata = t.TypeOf<typeof CommandMetadata>;

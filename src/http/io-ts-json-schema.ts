@@ -50,9 +50,11 @@ function convert(codec: AnyCodec): JsonSchema {
     case 'ArrayType':
     case 'ReadonlyArrayType':
       return { type: 'array', items: convert(codec.type as AnyCodec) };
+    case 'ExactType':
+      // Exact only drops unknown fields on decode; the shape is the wrapped codec's.
+      return convert(codec.type as AnyCodec);
     case 'InterfaceType':
     case 'StrictType':
-    case 'ExactType':
       return objectSchema(codec.props as Record<string, AnyCodec> | undefined ?? propsOf(codec.type as AnyCodec), true);
     case 'PartialType':
       return objectSchema(codec.props as Record<string, AnyCodec>, false);

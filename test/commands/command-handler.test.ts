@@ -54,6 +54,16 @@ describe('handling commands', () => {
     expect(await allEvents()).toHaveLength(1);
   });
 
+  it('drops fields the codecs do not name, at every depth, so events hold only what was validated', async () => {
+    const data = { ...designate(), efectiveFrom: '2030-01-01', identity: { names: [{ name: 'RO Kwang Chol', quality: 'primary', note: 'x' }], shoeSize: 44 } };
+    const result = await handler.handle({ type: 'DesignateSubject', data }, { ...writer, actor: { ...writer.actor, role: 'admin' } });
+    expect(E.isRight(result)).toBe(true);
+    const [event] = await store.readStream('subject-ro-kwang-chol');
+    expect(event!.data).not.toHaveProperty('efectiveFrom');
+    expect((event!.data as { identity: object }).identity).toEqual({ names: [{ name: 'RO Kwang Chol', quality: 'primary' }] });
+    expect(event!.envelope.actor).toEqual(writer.actor);
+  });
+
   describe('bad input appends nothing', () => {
     const cases: Array<[string, { type: string; data: unknown }, unknown, string]> = [
       ['an unknown command type', { type: 'TeleportSubject', data: {} }, writer, 'type'],

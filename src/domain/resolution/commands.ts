@@ -11,20 +11,22 @@ import {
 export const AdoptResolution = ResolutionAdoptedData;
 export type AdoptResolution = t.TypeOf<typeof AdoptResolution>;
 
-export const AmendResolution = t.intersection(
+export const AmendResolution = t.exact(
+  t.intersection(
   [
     t.type({ resolutionId: Identifier, effectiveFrom: IsoDate, changes: ResolutionChanges }),
     t.partial({ amendedBy: t.string, reason: t.string }),
-  ],
+  ]),
   'AmendResolution',
 );
 export type AmendResolution = t.TypeOf<typeof AmendResolution>;
 
-export const RepealResolution = t.intersection(
+export const RepealResolution = t.exact(
+  t.intersection(
   [
     t.type({ resolutionId: Identifier, effectiveFrom: IsoDate, reason: NonEmptyString }),
     t.partial({ repealedBy: t.string }),
-  ],
+  ]),
   'RepealResolution',
 );
 export type RepealResolution = t.TypeOf<typeof RepealResolution>;

@@ -18,7 +18,8 @@ import {
 /** Which designation a command is about: the one under `regime` in force at the date, or an explicit id. */
 const Target = { subjectId: Identifier, regime: Regime };
 
-export const DesignateSubject = t.intersection(
+export const DesignateSubject = t.exact(
+  t.intersection(
   [
     t.type({
       subjectId: Identifier,
@@ -36,34 +37,37 @@ export const DesignateSubject = t.intersection(
       publishedOn: IsoDate,
       reasons: t.string,
     }),
-  ],
+  ]),
   'DesignateSubject',
 );
 export type DesignateSubject = t.TypeOf<typeof DesignateSubject>;
 
-export const AmendDesignation = t.intersection(
+export const AmendDesignation = t.exact(
+  t.intersection(
   [
     t.type({ ...Target, effectiveFrom: IsoDate, changes: DesignationChanges }),
     t.partial({ designationId: Identifier, legalBasis: LegalBasis, reason: t.string, publishedOn: IsoDate }),
-  ],
+  ]),
   'AmendDesignation',
 );
 export type AmendDesignation = t.TypeOf<typeof AmendDesignation>;
 
-export const CorrectDesignation = t.intersection(
+export const CorrectDesignation = t.exact(
+  t.intersection(
   [
     t.type({ ...Target, corrections: DesignationCorrections, reason: NonEmptyString }),
     t.partial({ designationId: Identifier }),
-  ],
+  ]),
   'CorrectDesignation',
 );
 export type CorrectDesignation = t.TypeOf<typeof CorrectDesignation>;
 
-export const DelistSubject = t.intersection(
+export const DelistSubject = t.exact(
+  t.intersection(
   [
     t.type({ ...Target, effectiveFrom: IsoDate, legalBasis: LegalBasis, reason: NonEmptyString }),
     t.partial({ designationId: Identifier, publishedOn: IsoDate }),
-  ],
+  ]),
   'DelistSubject',
 );
 export type DelistSubject = t.TypeOf<typeof DelistSubject>;
