@@ -57,7 +57,11 @@ CREATE TABLE IF NOT EXISTS designation_segments (        -- the bitemporal index
 );
 CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to, effective_from);`,
   indexes: `
-CREATE INDEX IF NOT EXISTS segments_by_regime ON designation_segments (regime, effective_from, effective_to, recorded_from, recorded_to);
+-- Covering index of the regime state query: seek the regime, range over recorded_to (for knownAt near now only
+-- current versions qualify), and answer from the index alone without touching the wide rows.
+CREATE INDEX IF NOT EXISTS segments_by_regime ON designation_segments (regime, recorded_to, effective_from, effective_to,
+  recorded_from, subject_id, designation_id, subject_kind, authority, designation_from, designation_to, primary_name,
+  measures, legal_basis, authority_reference);
 CREATE INDEX IF NOT EXISTS segments_by_authority ON designation_segments (authority, effective_from);
 CREATE INDEX IF NOT EXISTS segments_by_time ON designation_segments (effective_from, effective_to);
 CREATE INDEX IF NOT EXISTS segments_by_subject ON designation_segments (subject_id, recorded_from);`,

@@ -59,6 +59,21 @@ const VIEW_COLUMNS = `subject_id, designation_id, subject_kind, authority, regim
 /** The bitemporal condition: known at T (recorded by T, not superseded by T) and in force on D. */
 const AT = 'recorded_from <= @knownAt AND recorded_to > @knownAt AND effective_from <= @asOf AND effective_to > @asOf';
 
+/**
+ * Measures and legal bases repeat across thousands of designations: parse each distinct JSON text once.
+ * The arrays are shared, so they are frozen.
+ */
+const parsedLists = new Map<string, readonly string[]>();
+function parseList(json: string): readonly string[] {
+  let list = parsedLists.get(json);
+  if (list === undefined) {
+    list = Object.freeze(JSON.parse(json) as string[]);
+    if (parsedLists.size > 50_000) parsedLists.clear();
+    parsedLists.set(json, list);
+  }
+  return list;
+}
+
 function toView(row: SegmentRow): DesignationView {
   return {
     subjectId: row.subject_id,
@@ -67,8 +82,8 @@ function toView(row: SegmentRow): DesignationView {
     authority: row.authority as Authority,
     regime: row.regime,
     primaryName: row.primary_name,
-    measures: JSON.parse(row.measures) as Measure[],
-    legalBasis: JSON.parse(row.legal_basis) as string[],
+    measures: parseList(row.measures) as readonly Measure[],
+    legalBasis: parseList(row.legal_basis),
     ...(row.authority_reference === null ? {} : { authorityReference: row.authority_reference }),
     effectiveFrom: row.designation_from,
     ...(row.designation_to === OPEN_DATE ? {} : { effectiveTo: row.designation_to }),
