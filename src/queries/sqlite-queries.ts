@@ -53,6 +53,24 @@ interface HistoryRow {
   data: string;
 }
 
+/** A raw row of VIEW_COLUMNS, in that order. */
+function rowOf(c: unknown[]): SegmentRow {
+  return {
+    subject_id: c[0] as string,
+    designation_id: c[1] as string,
+    subject_kind: c[2] as string,
+    authority: c[3] as string,
+    regime: c[4] as string,
+    designation_from: c[5] as string,
+    designation_to: c[6] as string,
+    recorded_from: c[7] as string,
+    primary_name: c[8] as string,
+    measures: c[9] as string,
+    legal_basis: c[10] as string,
+    authority_reference: c[11] as string | null,
+  };
+}
+
 const VIEW_COLUMNS = `subject_id, designation_id, subject_kind, authority, regime, designation_from, designation_to,
   recorded_from, primary_name, measures, legal_basis, authority_reference`;
 
@@ -134,13 +152,23 @@ export class SqliteLedgerQueries implements LedgerQueries {
     };
   }
 
-  /** Every designation in force at asOf as known at knownAt, optionally of one authority or regime. */
+  /** Prepared once per filter combination. */
+  private readonly inForceStatements = new Map<string, Database.Statement<Record<string, string>, unknown[]>>();
+
+  /**
+   * Every designation in force at asOf as known at knownAt, optionally of one authority or regime. Rows come
+   * back as arrays (raw mode): for thousands of rows, building an object per row cost as much as the lookup.
+   */
   private inForce(asOf: string, knownAt: string, authority?: string, regime?: string): DesignationView[] {
     const filters = [AT, ...(authority ? ['authority = @authority'] : []), ...(regime ? ['regime = @regime'] : [])];
-    const rows = this.db
-      .prepare<Record<string, string>, SegmentRow>(`SELECT ${VIEW_COLUMNS} FROM designation_segments WHERE ${filters.join(' AND ')} ORDER BY regime, subject_id, designation_id`)
-      .all({ asOf, knownAt, ...(authority ? { authority } : {}), ...(regime ? { regime } : {}) });
-    return rows.map(toView);
+    const sql = `SELECT ${VIEW_COLUMNS} FROM designation_segments WHERE ${filters.join(' AND ')} ORDER BY regime, subject_id, designation_id`;
+    let statement = this.inForceStatements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<Record<string, string>, unknown[]>(sql).raw(true);
+      this.inForceStatements.set(sql, statement);
+    }
+    const rows = statement.all({ asOf, knownAt, ...(authority ? { authority } : {}), ...(regime ? { regime } : {}) });
+    return rows.map((columns) => toView(rowOf(columns)));
   }
 
   async state(query: StateQuery): Promise<StateResult> {
