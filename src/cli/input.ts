@@ -2,10 +2,10 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import secureJson from 'secure-json-parse';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
-/** Far deeper than any command (about 5 levels); JSON nested thousands deep would overflow the stack later. */
-export const MAX_JSON_DEPTH = 64;
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -57,39 +57,13 @@ export function parseJson(text: string, label: string): unknown {
     const reason = (error as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     throw new InputError(`${label}: malformed JSON at ${where}: ${reason}`);
   }
-  // The same rule as the HTTP body parser (secure-json-parse): such keys would be stored in the events verbatim.
-  if (hasPrototypeKey(value)) throw new InputError(`${label}: sets "__proto__" or "constructor.prototype", which is refused`);
+  // The same rule and library as the HTTP body parser: such keys would otherwise reach the events.
+  try {
+    if (typeof value === 'object' && value !== null) secureJson.scan(value as Record<string, unknown>, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw new InputError(`${label}: sets "__proto__" or "constructor.prototype", which is refused`);
+  }
   return value;
-}
-
-/** An own `__proto__` key, or a `constructor` holding `prototype`, anywhere in a parsed JSON value. */
-function hasPrototypeKey(value: unknown): boolean {
-  const stack = [value];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (typeof node !== 'object' || node === null) continue;
-    if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return true;
-    const ctor = (node as Record<string, unknown>).constructor;
-    if (Object.prototype.hasOwnProperty.call(node, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) return true;
-    for (const child of Object.values(node)) stack.push(child);
-  }
-  return false;
-}
-
-/** True when arrays/objects in the JSON text nest deeper than max (strings skipped); one pass, no parse. */
-function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
 }
 
 /** `-` reads stdin; anything else is a file path. */

@@ -5,28 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './errors';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
 
 const malformed = (message: string) => new HttpError(400, { error: 'malformed-json', message });
-
-/** Far deeper than any command (about 5 levels); a body nested thousands deep would overflow the stack later. */
-export const MAX_JSON_DEPTH = 64;
-
-/** True when arrays/objects in the JSON text nest deeper than max (strings skipped); one pass, no parse. */
-function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 export function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
   const secureParse = app.getDefaultJsonParser('error', 'error');
