@@ -10,6 +10,7 @@ import { foldEvents } from '../domain/decider';
 import {
   WrongExpectedRevisionError,
   type EventStore,
+  type ExpectedRevision,
   type EventToAppend,
   type RecordedEvent,
 } from '../store/event-store';
@@ -66,6 +67,20 @@ function nonFinitePath(value: unknown, root: string): string | undefined {
   return undefined;
 }
 
+/** Which command of a batch failed, and why; nothing of the batch was appended. */
+export interface BatchFailure {
+  readonly index: number;
+  readonly failure: CommandFailure;
+}
+
+interface PendingStream {
+  readonly streamId: string;
+  readonly recorded: readonly RecordedEvent[];
+  state: unknown;
+  readonly expectedRevision: ExpectedRevision;
+  readonly toAppend: EventToAppend[];
+}
+
 export class CommandHandler {
   private readonly maxRetries: number;
 
@@ -76,7 +91,86 @@ export class CommandHandler {
     this.maxRetries = options.maxRetries ?? 5;
   }
 
+  /** True when handleAll records a batch all or nothing (the store has multi-stream transactions). */
+  get atomicBatches(): boolean {
+    return this.store.appendMany !== undefined;
+  }
+
   async handle(command: CommandInput, metadata: unknown): Promise<E.Either<CommandFailure, CommandAccepted>> {
+    const valid = this.validate(command, metadata);
+    return E.isLeft(valid) ? valid : this.run(valid.right.type, valid.right.data, valid.right.metadata);
+  }
+
+  /**
+   * Decides every command, then appends all their events in ONE atomic step (all or none) where the store
+   * offers multi-stream appends; otherwise one command at a time, stopping at the first failure. Commands on
+   * the same stream are decided in order, each on the state the earlier ones leave. An importer uses this so
+   * that a file is recorded whole or not at all.
+   */
+  async handleAll(commands: ReadonlyArray<{ readonly command: CommandInput; readonly metadata: unknown }>): Promise<E.Either<BatchFailure, CommandAccepted[]>> {
+    if (this.store.appendMany === undefined) return this.handleOneByOne(commands);
+    for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
+      const decided = await this.decideAll(commands);
+      if (E.isLeft(decided)) return decided;
+      const { streams, results } = decided.right;
+      const appends = [...streams.values()].filter((s) => s.toAppend.length > 0);
+      try {
+        const appended = appends.length === 0 ? [] : await this.store.appendMany(appends.map((s) => ({ streamId: s.streamId, events: s.toAppend, expectedRevision: s.expectedRevision })));
+        const byEventId = new Map(appended.flatMap((r) => r.events.map((e) => [e.envelope.eventId, e] as const)));
+        return E.right(results.map((r) => (r.status === 'duplicate' ? { ...r, attempts: attempt } : { ...r, attempts: attempt, events: r.events.map((e) => byEventId.get(e.envelope.eventId)!) })));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
+    return E.left({ index: 0, failure: { kind: 'conflict', streamId: '(batch)', attempts: this.maxRetries + 1, message: `the batch kept conflicting with other writers after ${this.maxRetries + 1} attempts` } });
+  }
+
+  private async handleOneByOne(commands: ReadonlyArray<{ readonly command: CommandInput; readonly metadata: unknown }>): Promise<E.Either<BatchFailure, CommandAccepted[]>> {
+    const results: CommandAccepted[] = [];
+    for (const [index, { command, metadata }] of commands.entries()) {
+      const result = await this.handle(command, metadata);
+      if (E.isLeft(result)) return E.left({ index, failure: result.left });
+      results.push(result.right);
+    }
+    return E.right(results);
+  }
+
+  /** Decides the whole batch against the streams as they are now; appends nothing. */
+  private async decideAll(commands: ReadonlyArray<{ readonly command: CommandInput; readonly metadata: unknown }>) {
+    const streams = new Map<string, PendingStream>();
+    const results: CommandAccepted[] = [];
+    for (const [index, { command, metadata }] of commands.entries()) {
+      const valid = this.validate(command, metadata);
+      if (E.isLeft(valid)) return E.left<BatchFailure>({ index, failure: valid.left });
+      const { type, data } = valid.right;
+      const spec = commandCatalogue[type];
+      const streamId = spec.streamOf(data as never);
+      const commandId = valid.right.metadata.commandId ?? randomUUID();
+      let stream = streams.get(streamId);
+      if (stream === undefined) {
+        const recorded = await this.store.readStream(streamId);
+        const last = recorded[recorded.length - 1];
+        stream = { streamId, recorded, state: foldEvents(spec.decider, recorded.map(decodeRecorded)), expectedRevision: last === undefined ? 'no-stream' : last.revision, toAppend: [] };
+        streams.set(streamId, stream);
+      }
+      const earlier = stream.recorded.filter((e) => e.envelope.commandId === commandId);
+      const pendingEarlier = stream.toAppend.some((e) => e.envelope.commandId === commandId);
+      if (earlier.length > 0 || pendingEarlier) {
+        results.push({ status: 'duplicate', commandId, streamId, attempts: 1, events: earlier });
+        continue;
+      }
+      const decision = spec.decider.decide({ type, data }, stream.state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
+      if (E.isLeft(decision)) return E.left<BatchFailure>({ index, failure: decision.left });
+      const toAppend = decision.right.map((event) => this.envelop(event, commandId, valid.right.metadata));
+      stream.state = decision.right.reduce(spec.decider.evolve, stream.state);
+      stream.toAppend.push(...toAppend);
+      // Placeholders until the append returns them sealed, matched by event id.
+      results.push({ status: 'accepted', commandId, streamId, attempts: 1, events: toAppend.map((e) => ({ envelope: { eventId: e.envelope.eventId } }) as RecordedEvent) });
+    }
+    return E.right({ streams, results });
+  }
+
+  private validate(command: CommandInput, metadata: unknown): E.Either<CommandFailure, { type: CommandType; data: unknown; metadata: CommandMetadata }> {
     if (!isCommandType(command.type)) {
       return E.left(
         invalid([{ path: 'type', expected: `one of ${Object.keys(commandCatalogue).join(', ')}`, actual: JSON.stringify(command.type) ?? 'nothing' }]),
@@ -93,7 +187,7 @@ export class CommandHandler {
     if (unstorable !== undefined) {
       return E.left(invalid([{ path: unstorable, expected: 'a finite number (JSON has no Infinity or NaN)', actual: 'a number out of range' }]));
     }
-    return this.run(command.type, data.right, meta.right);
+    return E.right({ type: command.type, data: data.right, metadata: meta.right });
   }
 
   private async run(type: CommandType, data: unknown, metadata: CommandMetadata): Promise<E.Either<CommandFailure, CommandAccepted>> {

@@ -19,6 +19,12 @@ export interface EventToAppend {
   readonly envelope: EnvelopeInput;
 }
 
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision?: ExpectedRevision;
+}
+
 export interface RecordedEvent {
   readonly streamId: string;
   /** 0-based position of the event inside its stream. */
@@ -69,6 +75,11 @@ export interface EventStore {
     events: readonly EventToAppend[],
     options?: { readonly expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams in ONE atomic step: all or none, each with its expected revision. Stores that
+   * cannot (EventStoreDB has no multi-stream transactions) leave it undefined and callers append stream by stream.
+   */
+  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Returns [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log, in order. */

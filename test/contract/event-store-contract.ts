@@ -150,6 +150,27 @@ export function eventStoreContract(
         expect(await store.readStream(stream)).toEqual([]);
       });
 
+      it('appends to several streams at once, all or none, where the store offers appendMany', async (context) => {
+        const store = await fresh();
+        if (store.appendMany === undefined) return context.skip(`${name} has no multi-stream transactions`);
+        const [a, b] = [streamName('many-a'), streamName('many-b')];
+        await store.appendToStream(b, rawEvents(1));
+        await expect(
+          store.appendMany([
+            { streamId: a, events: rawEvents(2), expectedRevision: 'no-stream' },
+            { streamId: b, events: rawEvents(1), expectedRevision: 5 },
+          ]),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.readStream(b)).toHaveLength(1);
+        const results = await store.appendMany([
+          { streamId: a, events: rawEvents(2), expectedRevision: 'no-stream' },
+          { streamId: b, events: rawEvents(1), expectedRevision: 0 },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1]);
+        expect((await store.readStream(b))[1]!.envelope.prevHash).toBe((await store.readStream(b))[0]!.envelope.hash);
+      });
+
       it('keeps the events of one append contiguous in the global log', async () => {
         const store = await fresh();
         const a = streamName('a');

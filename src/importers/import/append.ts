@@ -1,4 +1,8 @@
-/** Appends a checked plan through the command handler, one command at a time, in plan order. */
+/**
+ * Appends a checked plan through the command handler as one batch: on the SQLite store every event of the file
+ * is written in ONE transaction, so a file is recorded whole or not at all, even across a crash. On a store
+ * without multi-stream transactions (EventStoreDB) the batch goes command by command, and a re-run completes it.
+ */
 import * as E from 'fp-ts/Either';
 import type { CommandHandler } from '../../commands/command-handler';
 import { describeFailure } from '../../commands/outcomes';
@@ -19,27 +23,29 @@ export interface AppendOutcome {
 }
 
 export async function appendPlanned(
-  handler: Pick<CommandHandler, 'handle'>,
+  handler: Pick<CommandHandler, 'handleAll' | 'atomicBatches'>,
   commands: readonly PlannedCommand[],
   metadata: AppendMetadata,
   onProgress?: (done: number, total: number) => void,
 ): Promise<AppendOutcome> {
+  const atomic = handler.atomicBatches;
+  const result = await handler.handleAll(commands.map((planned) => ({ command: planned.command, metadata: { ...metadata, commandId: planned.commandId } })));
+  if (E.isLeft(result)) {
+    const { index, failure } = result.left;
+    const planned = commands[index]!;
+    const recorded = atomic ? 'nothing was recorded' : `${index} of ${commands.length} commands were recorded - import the same file again to complete it`;
+    throw new ImportIncompleteError(
+      `import stopped at entry ${planned.entry} (${planned.subjectId}, ${planned.regime}, ${planned.action}): ${describeFailure(failure)}; ${recorded}`,
+      atomic ? 0 : index,
+      atomic ? commands.length : commands.length - index,
+    );
+  }
+  onProgress?.(commands.length, commands.length);
   let events = 0;
   let duplicates = 0;
-  for (let i = 0; i < commands.length; i++) {
-    const planned = commands[i]!;
-    const result = await handler.handle(planned.command, { ...metadata, commandId: planned.commandId });
-    if (E.isLeft(result)) {
-      throw new ImportIncompleteError(
-        `import stopped at entry ${planned.entry} (${planned.subjectId}, ${planned.regime}, ${planned.action}): ${describeFailure(result.left)}; ` +
-          `${i} of ${commands.length} commands were recorded - import the same file again to complete it`,
-        i,
-        commands.length - i,
-      );
-    }
-    if (result.right.status === 'duplicate') duplicates++;
-    else events += result.right.events.length;
-    if (onProgress !== undefined && ((i + 1) % 100 === 0 || i + 1 === commands.length)) onProgress(i + 1, commands.length);
+  for (const accepted of result.right) {
+    if (accepted.status === 'duplicate') duplicates++;
+    else events += accepted.events.length;
   }
   return { events, duplicates };
 }

@@ -22,6 +22,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  type StreamAppend,
   type SubscriptionItem,
 } from '../event-store';
 import { fromPosition, toPosition } from './positions';
@@ -143,24 +144,37 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream_id, revision, last_hash FROM streams ORDER BY stream_id',
       ),
     };
-    this.appendTransaction = db.transaction(this.appendInTransaction.bind(this));
+    this.appendTransaction = db.transaction((streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamId, events, expected, this.recordedNow()),
+    );
+    // One transaction, one recorded instant: everything appended together was recorded together.
+    this.appendManyTransaction = db.transaction((appends: readonly StreamAppend[]) => {
+      const recordedAt = this.recordedNow();
+      return appends.map((a) => this.appendInTransaction(a.streamId, a.events, a.expectedRevision ?? 'any', recordedAt));
+    });
   }
 
+  private readonly appendManyTransaction: Database.Transaction<(appends: readonly StreamAppend[]) => AppendResult[]>;
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => AppendResult
   >;
+
+  /** Inside a write transaction: now, or the last recorded time if the clock stepped back. */
+  private recordedNow(): string {
+    return nextRecordedAt(this.statements.lastRecordedAt.get()?.recorded_at, this.options.clock?.() ?? new Date());
+  }
 
   private appendInTransaction(
     streamId: string,
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
+    recordedAt: string,
   ): AppendResult {
     const head = this.statements.head.get(streamId);
     const actual = head === undefined ? 'no-stream' : head.revision;
     if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
     let revision = head === undefined ? -1 : head.revision;
     let prevHash = head === undefined ? GENESIS_HASH : head.last_hash;
-    const recordedAt = nextRecordedAt(this.statements.lastRecordedAt.get()?.recorded_at, this.options.clock?.() ?? new Date());
     const recorded: RecordedEvent[] = [];
     for (const event of events) {
       revision += 1;
@@ -190,6 +204,13 @@ export class SqliteEventStore implements EventStore {
     const result = this.appendTransaction.immediate(streamId, events, options.expectedRevision ?? 'any');
     this.appended.emit('appended');
     return result;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.some((a) => a.events.length === 0)) throw new RangeError('appendMany needs at least one event per stream');
+    const results = this.appendManyTransaction.immediate(appends);
+    this.appended.emit('appended');
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
