@@ -7,12 +7,36 @@ import * as E from 'fp-ts/Either';
 import { userInfo } from 'node:os';
 import { fail, program, viewsPathFrom, withLedger } from './context';
 import { describeFailure } from '../commands/outcomes';
+import type { CommandInput } from '../commands/command-handler';
 import { EXIT } from './exit-codes';
 import { InputError, readJsonInput } from './input';
 import { describeAccepted, historyTable, printJson } from './output';
 import { commandData, WRITE_COMMANDS, type WriteCommandSpec } from './write-commands';
 
 const exitCodeOf = { 'invalid-command': EXIT.invalidInput, 'rule-violation': EXIT.refused, conflict: EXIT.conflict } as const;
+
+/** Reads JSON input; bad input ends the process with exit code 2 and a one-line message. */
+async function readInputOrFail(input: string): Promise<unknown> {
+  try {
+    return await readJsonInput(input);
+  } catch (error) {
+    if (error instanceof InputError) fail(EXIT.invalidInput, error.message);
+    throw error;
+  }
+}
+
+/** Runs one command and prints its outcome; a failure exits with the code of its kind. */
+async function executeAndReport(command: CommandInput, metadata: unknown): Promise<void> {
+  await withLedger(async (ledger, global) => {
+    const result = await ledger.execute(command, metadata);
+    if (E.isLeft(result)) {
+      if (global.json) printJson(result.left);
+      fail(exitCodeOf[result.left.kind], describeFailure(result.left));
+    }
+    if (global.json) printJson({ ...result.right, events: result.right.events.map(({ data: _d, ...rest }) => rest) });
+    else process.stdout.write(`${describeAccepted(result.right)}\n`);
+  });
+}
 
 function addWriteCommand(spec: WriteCommandSpec): void {
   const command = program
@@ -36,13 +60,7 @@ function addWriteCommand(spec: WriteCommandSpec): void {
   }
   command.addHelpText('after', `\nExample:\n  ${spec.example}\n`);
   command.action(async (input: string | undefined, options: Record<string, unknown>) => {
-    let json: unknown;
-    try {
-      json = input === undefined ? undefined : await readJsonInput(input);
-    } catch (error) {
-      if (error instanceof InputError) fail(EXIT.invalidInput, error.message);
-      throw error;
-    }
+    const json = input === undefined ? undefined : await readInputOrFail(input);
     if (spec.type === 'AdoptResolution' && options.officialUrl !== undefined) options.sourceUrl = options.officialUrl;
     const data = commandData(spec, json, options);
     const metadata = {
@@ -55,15 +73,7 @@ function addWriteCommand(spec: WriteCommandSpec): void {
       ...(options.commandId === undefined ? {} : { commandId: options.commandId }),
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
     };
-    await withLedger(async (ledger, global) => {
-      const result = await ledger.execute({ type: spec.type, data }, metadata);
-      if (E.isLeft(result)) {
-        if (global.json) printJson(result.left);
-        fail(exitCodeOf[result.left.kind], describeFailure(result.left));
-      }
-      if (global.json) printJson({ ...result.right, events: result.right.events.map(({ data: _d, ...rest }) => rest) });
-      else process.stdout.write(`${describeAccepted(result.right)}\n`);
-    });
+    await executeAndReport({ type: spec.type, data }, metadata);
   });
 }
 
@@ -75,23 +85,9 @@ program
   .argument('<input>', 'JSON file, or - for stdin')
   .addHelpText('after', `\nCommand types: ${WRITE_COMMANDS.map((c) => c.type).join(', ')}\n`)
   .action(async (input: string) => {
-    let json: unknown;
-    try {
-      json = await readJsonInput(input);
-    } catch (error) {
-      if (error instanceof InputError) fail(EXIT.invalidInput, error.message);
-      throw error;
-    }
+    const json = await readInputOrFail(input);
     const { type, data, metadata } = (json ?? {}) as { type?: unknown; data?: unknown; metadata?: unknown };
-    await withLedger(async (ledger, global) => {
-      const result = await ledger.execute({ type: String(type), data }, metadata);
-      if (E.isLeft(result)) {
-        if (global.json) printJson(result.left);
-        fail(exitCodeOf[result.left.kind], describeFailure(result.left));
-      }
-      if (global.json) printJson({ ...result.right, events: result.right.events.map(({ data: _d, ...rest }) => rest) });
-      else process.stdout.write(`${describeAccepted(result.right)}\n`);
-    });
+    await executeAndReport({ type: String(type), data }, metadata);
   });
 
 program
