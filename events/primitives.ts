@@ -7,9 +7,16 @@ import * as t from 'io-ts';
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when y-m-d names a real day of the proleptic Gregorian calendar (2024-02-30 does not). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian leap years; plain arithmetic, because Date.UTC maps years 0-99 to 1900-1999. */
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 export function isRealCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
   return day <= daysInMonth;
 }
 

@@ -28,7 +28,8 @@ async function readLimited(stream: Readable, label: string, limit: number): Prom
     if (error instanceof InputError) throw error;
     throw new InputError(`${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the JSON.
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** Line and column of a character offset, 1-based, for JSON syntax errors. */

@@ -93,3 +93,15 @@ describe('sanctions-ledger CLI', () => {
     });
   });
 });
+
+describe('CLI input encodings', () => {
+  it('accepts a JSON file that starts with a UTF-8 byte-order mark', () => {
+    const db = join(mkdtempSync(join(dir, 'bom-')), 'ledger.db');
+    const file = join(mkdtempSync(join(dir, 'bom-input-')), 'designation.json');
+    writeFileSync(file, `\uFEFF${JSON.stringify(designate())}`);
+    const result = runCli(['--db', db, 'designate', file, '--source', 'OJ']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(countEvents(db)).toBe(1);
+  });
+});

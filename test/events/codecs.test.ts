@@ -13,6 +13,11 @@ describe('calendar dates', () => {
       expect(IsoDate.is(d)).toBe(false);
     },
   );
+  it('knows leap years in every century, including years before 100', () => {
+    expect(['0000-02-29', '0004-02-29', '2000-02-29', '2400-02-29'].every((d) => IsoDate.is(d))).toBe(true);
+    expect(['0001-02-29', '0100-02-29', '1900-02-29', '2100-02-29'].some((d) => IsoDate.is(d))).toBe(false);
+  });
+
   it('accepts partial birth dates but not impossible ones', () => {
     expect(['1964', '1964-03', '1964-03-12'].every((d) => PartialDate.is(d))).toBe(true);
     expect(['1964-13', '1964-02-30', '64'].some((d) => PartialDate.is(d))).toBe(false);
