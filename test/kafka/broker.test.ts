@@ -8,11 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { brokerRequired, kafkaBrokers, restartBroker } from './broker';
+import { kafkaForTests, restartBroker } from './broker';
 
-const broker = await kafkaBrokers();
-const skipReason = 'skip' in broker ? broker.skip : undefined;
-if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
+const { broker, skipReason } = await kafkaForTests();
 
 // kafkajs logs retriable errors (e.g. "The coordinator is loading" on a fresh broker) at ERROR level although
 // it retries them; keep the output quiet unless KAFKAJS_LOG_LEVEL=DEBUG|INFO|WARN|ERROR asks for it.
@@ -112,14 +110,6 @@ async function partitionEnds(admin: Admin, topic: string): Promise<Map<number, s
 
 function total(ends: Map<number, string>): number {
   return [...ends.values()].reduce((sum, high) => sum + Number(high), 0);
-}
-
-if (skipReason && brokerRequired) {
-  describe('kafka broker', () => {
-    it('is available (CI=true: a missing broker fails instead of skipping)', () => {
-      throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);
-    });
-  });
 }
 
 describe.skipIf(skipReason !== undefined)('real Kafka broker', () => {

@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { describe, it } from 'vitest';
 
 export type KafkaBrokerSource = 'env' | 'local-script' | 'testcontainers';
 export type KafkaBrokers = { brokers: string[]; source: KafkaBrokerSource } | { skip: string };
@@ -190,4 +191,22 @@ export async function startBroker(): Promise<void> {
 /** stop + start, keeping the data. */
 export async function restartBroker(): Promise<void> {
   await kafkaScript(['restart']);
+}
+
+/**
+ * The broker a Kafka test file runs against. Without one it prints why and the file's suites skip; with
+ * CI=true a missing broker registers a failing test instead, because CI must have started it.
+ */
+export async function kafkaForTests(): Promise<{ broker: KafkaBrokers; skipReason: string | undefined }> {
+  const broker = await kafkaBrokers();
+  const skipReason = 'skip' in broker ? broker.skip : undefined;
+  if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
+  if (skipReason && brokerRequired) {
+    describe('kafka broker', () => {
+      it('is available (CI=true: a missing broker fails instead of skipping)', () => {
+        throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);
+      });
+    });
+  }
+  return { broker, skipReason };
 }

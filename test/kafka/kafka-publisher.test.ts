@@ -18,19 +18,10 @@ import type { RecordedEvent } from '../../src/store/event-store';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { appendGenerated } from '../notifications/generated-events';
 import { writer } from '../support/metadata';
-import { brokerRequired, kafkaBrokers } from './broker';
+import { kafkaForTests } from './broker';
 import { eventually, expectExactlyOnceInKeyOrder, keyOfRecorded, quietKafka, startConsumer, type Consumed } from './notifications-support';
 
-const broker = await kafkaBrokers();
-const skipReason = 'skip' in broker ? broker.skip : undefined;
-if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
-if (skipReason && brokerRequired) {
-  describe('kafka broker', () => {
-    it('is available (CI=true: a missing broker fails instead of skipping)', () => {
-      throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);
-    });
-  });
-}
+const { broker, skipReason } = await kafkaForTests();
 
 const SOURCE = 'urn:test:publisher';
 

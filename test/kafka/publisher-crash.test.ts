@@ -13,19 +13,10 @@ import { Ledger } from '../../src/ledger';
 import { CheckpointStore } from '../../src/notifications/checkpoint-store';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { appendGenerated } from '../notifications/generated-events';
-import { brokerRequired, kafkaBrokers, PROJECT_ROOT } from './broker';
+import { kafkaForTests, PROJECT_ROOT } from './broker';
 import { dedupe, eventually, expectExactlyOnceInKeyOrder, quietKafka, startConsumer } from './notifications-support';
 
-const broker = await kafkaBrokers();
-const skipReason = 'skip' in broker ? broker.skip : undefined;
-if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
-if (skipReason && brokerRequired) {
-  describe('kafka broker', () => {
-    it('is available (CI=true: a missing broker fails instead of skipping)', () => {
-      throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);
-    });
-  });
-}
+const { broker, skipReason } = await kafkaForTests();
 
 const EVENTS = 10_000;
 const SUBJECTS = 400; // 25 events per key

@@ -13,19 +13,10 @@ import { CheckpointStore } from '../../src/notifications/checkpoint-store';
 import { KafkaPublisher, type PublisherStatus } from '../../src/notifications/kafka-publisher';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { appendGenerated } from '../notifications/generated-events';
-import { brokerRequired, kafkaBrokers, startBroker, stopBroker, unreachable } from './broker';
+import { kafkaForTests, startBroker, stopBroker, unreachable } from './broker';
 import { eventually, expectExactlyOnceInKeyOrder, quietKafka, startConsumer } from './notifications-support';
 
-const broker = await kafkaBrokers();
-const skipReason = 'skip' in broker ? broker.skip : undefined;
-if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
-if (skipReason && brokerRequired) {
-  describe('kafka broker', () => {
-    it('is available (CI=true: a missing broker fails instead of skipping)', () => {
-      throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);
-    });
-  });
-}
+const { broker, skipReason } = await kafkaForTests();
 const localBroker = 'source' in broker && broker.source === 'local-script';
 
 const SUBJECTS = 50;
