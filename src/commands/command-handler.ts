@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import { catalogue, decodeEvent, fieldErrors, readStoredEvent, type LedgerEvent } from '../../events';
-import { foldEvents } from '../domain/decider';
+import { foldEvents, type Decider } from '../domain/decider';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -148,24 +148,17 @@ export class CommandHandler {
       const commandId = valid.right.metadata.commandId ?? randomUUID();
       let stream = streams.get(streamId);
       if (stream === undefined) {
-        const recorded = await this.store.readStream(streamId);
-        const last = recorded[recorded.length - 1];
-        stream = { streamId, recorded, state: foldEvents(spec.decider, recorded.map(decodeRecorded)), expectedRevision: last === undefined ? 'no-stream' : last.revision, toAppend: [] };
+        stream = await this.openStream(streamId, spec.decider);
         streams.set(streamId, stream);
       }
-      const earlier = stream.recorded.filter((e) => e.envelope.commandId === commandId);
-      const pendingEarlier = stream.toAppend.some((e) => e.envelope.commandId === commandId);
-      if (earlier.length > 0 || pendingEarlier) {
-        results.push({ status: 'duplicate', commandId, streamId, attempts: 1, events: earlier });
+      const decided = this.decideOn(stream, spec.decider, type, data, commandId, valid.right.metadata);
+      if (E.isLeft(decided)) return E.left<BatchFailure>({ index, failure: decided.left });
+      if (decided.right.duplicateOf !== undefined) {
+        results.push({ status: 'duplicate', commandId, streamId, attempts: 1, events: decided.right.duplicateOf });
         continue;
       }
-      const decision = spec.decider.decide({ type, data }, stream.state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
-      if (E.isLeft(decision)) return E.left<BatchFailure>({ index, failure: decision.left });
-      const toAppend = decision.right.map((event) => this.envelop(event, commandId, valid.right.metadata));
-      stream.state = decision.right.reduce(spec.decider.evolve, stream.state);
-      stream.toAppend.push(...toAppend);
       // Placeholders until the append returns them sealed, matched by event id.
-      results.push({ status: 'accepted', commandId, streamId, attempts: 1, events: toAppend.map((e) => ({ envelope: { eventId: e.envelope.eventId } }) as RecordedEvent) });
+      results.push({ status: 'accepted', commandId, streamId, attempts: 1, events: decided.right.appended.map((e) => ({ envelope: { eventId: e.envelope.eventId } }) as RecordedEvent) });
     }
     return E.right({ streams, results });
   }
@@ -195,20 +188,14 @@ export class CommandHandler {
     const streamId = spec.streamOf(data as never);
     const commandId = metadata.commandId ?? randomUUID();
     for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
-      const recorded = await this.store.readStream(streamId);
-      const earlier = recorded.filter((e) => e.envelope.commandId === commandId);
-      if (earlier.length > 0) return E.right({ status: 'duplicate', commandId, streamId, attempts: attempt, events: earlier });
-
-      const state = foldEvents(spec.decider, recorded.map(decodeRecorded));
-      const decision = spec.decider.decide({ type, data }, state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
-      if (E.isLeft(decision)) return decision;
-
-      const toAppend = decision.right.map((event) => this.envelop(event, commandId, metadata));
-      const last = recorded[recorded.length - 1];
+      const stream = await this.openStream(streamId, spec.decider);
+      const decided = this.decideOn(stream, spec.decider, type, data, commandId, metadata);
+      if (E.isLeft(decided)) return decided;
+      if (decided.right.duplicateOf !== undefined) {
+        return E.right({ status: 'duplicate', commandId, streamId, attempts: attempt, events: decided.right.duplicateOf });
+      }
       try {
-        const result = await this.store.appendToStream(streamId, toAppend, {
-          expectedRevision: last === undefined ? 'no-stream' : last.revision,
-        });
+        const result = await this.store.appendToStream(streamId, stream.toAppend, { expectedRevision: stream.expectedRevision });
         return E.right({ status: 'accepted', commandId, streamId, attempts: attempt, events: result.events });
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -221,6 +208,43 @@ export class CommandHandler {
       attempts: this.maxRetries + 1,
       message: `stream ${streamId} kept changing: still conflicting after ${this.maxRetries + 1} attempts`,
     });
+  }
+
+  /** A stream as it is now: its events, the decider's state from them, nothing pending yet. */
+  private async openStream(streamId: string, decider: Decider<unknown, LedgerEvent, unknown>): Promise<PendingStream> {
+    const recorded = await this.store.readStream(streamId);
+    const last = recorded[recorded.length - 1];
+    return {
+      streamId,
+      recorded,
+      state: foldEvents(decider, recorded.map(decodeRecorded)),
+      expectedRevision: last === undefined ? 'no-stream' : last.revision,
+      toAppend: [],
+    };
+  }
+
+  /**
+   * Decides one command on the stream's current state (recorded plus pending events): a command id already in
+   * the stream is a duplicate; otherwise its events are enveloped, added to the pending ones and folded in.
+   */
+  private decideOn(
+    stream: PendingStream,
+    decider: Decider<unknown, LedgerEvent, unknown>,
+    type: CommandType,
+    data: unknown,
+    commandId: string,
+    metadata: CommandMetadata,
+  ): E.Either<CommandFailure, { duplicateOf?: RecordedEvent[]; appended: EventToAppend[] }> {
+    const earlier = stream.recorded.filter((e) => e.envelope.commandId === commandId);
+    if (earlier.length > 0 || stream.toAppend.some((e) => e.envelope.commandId === commandId)) {
+      return E.right({ duplicateOf: earlier, appended: [] });
+    }
+    const decision = decider.decide({ type, data }, stream.state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
+    if (E.isLeft(decision)) return decision;
+    const appended = decision.right.map((event) => this.envelop(event, commandId, metadata));
+    stream.state = decision.right.reduce(decider.evolve, stream.state);
+    stream.toAppend.push(...appended);
+    return E.right({ appended });
   }
 
   private envelop(event: LedgerEvent, commandId: string, metadata: CommandMetadata): EventToAppend {

@@ -144,9 +144,6 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream_id, revision, last_hash FROM streams ORDER BY stream_id',
       ),
     };
-    this.appendTransaction = db.transaction((streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
-      this.appendInTransaction(streamId, events, expected, this.recordedNow()),
-    );
     // One transaction, one recorded instant: everything appended together was recorded together.
     this.appendManyTransaction = db.transaction((appends: readonly StreamAppend[]) => {
       const recordedAt = this.recordedNow();
@@ -155,9 +152,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readonly appendManyTransaction: Database.Transaction<(appends: readonly StreamAppend[]) => AppendResult[]>;
-  private readonly appendTransaction: Database.Transaction<
-    (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => AppendResult
-  >;
 
   /** Inside a write transaction: now, or the last recorded time if the clock stepped back. */
   private recordedNow(): string {
@@ -201,9 +195,8 @@ export class SqliteEventStore implements EventStore {
     options: { readonly expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
-    const result = this.appendTransaction.immediate(streamId, events, options.expectedRevision ?? 'any');
-    this.appended.emit('appended');
-    return result;
+    const [result] = await this.appendMany([{ streamId, events, expectedRevision: options.expectedRevision ?? 'any' }]);
+    return result!;
   }
 
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
