@@ -121,6 +121,51 @@ export function segmentsOf(state: DesignationState): Segment[] {
   });
 }
 
+/**
+ * Attributes are equal when every field is: the same reference (segments cut from one state share the event
+ * data they came from, so this is the common case), else the same JSON.
+ */
+function sameAttributes(a: DesignationAttributes, b: DesignationAttributes): boolean {
+  const left = a as unknown as Record<string, unknown>;
+  const right = b as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  for (const key of keys) {
+    if (left[key] !== right[key] && JSON.stringify(left[key]) !== JSON.stringify(right[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * What an event did to the bitemporal index of one designation: the segments of the state before it that
+ * are no longer current (`closed`, to be given the event's recorded time as their end) and the segments of
+ * the state after it that replace them (`opened`). A segment is unchanged when the designation's interval,
+ * its own interval and its attributes are all the same; only changed ones are closed and reopened.
+ */
+export function segmentChanges(
+  before: readonly Segment[],
+  beforeState: DesignationState | undefined,
+  after: readonly Segment[],
+  afterState: DesignationState,
+): { closed: Segment[]; opened: Segment[]; current: Segment[] } {
+  const sameDesignationInterval =
+    beforeState !== undefined && beforeState.effectiveFrom === afterState.effectiveFrom && beforeState.effectiveTo === afterState.effectiveTo;
+  const previous = new Map(before.map((segment) => [segment.effectiveFrom, segment]));
+  const kept = new Set<Segment>();
+  const current: Segment[] = [];
+  const opened: Segment[] = [];
+  for (const segment of after) {
+    const old = previous.get(segment.effectiveFrom);
+    if (sameDesignationInterval && old !== undefined && old.effectiveTo === segment.effectiveTo && sameAttributes(old.attributes, segment.attributes)) {
+      kept.add(old);
+      current.push(old);
+    } else {
+      opened.push(segment);
+      current.push(segment);
+    }
+  }
+  return { closed: before.filter((segment) => !kept.has(segment)), opened, current };
+}
+
 export function primaryName(identity: Identity): string {
   return (identity.names.find((n) => n.quality === 'primary') ?? identity.names[0]!).name;
 }

@@ -15,11 +15,21 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   updated_at TEXT NOT NULL
 ) WITHOUT ROWID;`;
 
+/**
+ * Read models being bulk-loaded. Bulk loads commit along the way without a checkpoint; if the process dies
+ * before the load finishes, the marker tells the next projector to empty that read model and load it again.
+ */
+export const REBUILDS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS rebuilds (
+  read_model TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL
+) WITHOUT ROWID;`;
+
 export interface ReadModelSchema {
   readonly name: string;
   readonly tables: readonly string[];
   readonly create: string;
-  /** Secondary indexes, created after a rebuild's bulk load rather than maintained row by row. */
+  /** Secondary indexes, created after a bulk load rather than maintained row by row while loading. */
   readonly indexes: string;
 }
 
@@ -54,17 +64,23 @@ CREATE TABLE IF NOT EXISTS designation_segments (        -- the bitemporal index
   legal_basis         TEXT NOT NULL,                     -- JSON array
   authority_reference TEXT,
   attributes          TEXT NOT NULL                      -- DesignationAttributes JSON
-);
-CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to, effective_from);`,
+);`,
   indexes: `
--- Covering index of the regime state query: seek the regime, range over recorded_to (for knownAt near now only
--- current versions qualify), and answer from the index alone without touching the wide rows.
-CREATE INDEX IF NOT EXISTS segments_by_regime ON designation_segments (regime, recorded_to, effective_from, effective_to,
+-- The live projector closes a designation's open segments through this one; a subject's segments are the
+-- designation keys starting with its id, so the subject query ranges over it too.
+CREATE INDEX IF NOT EXISTS segments_open ON designation_segments (designation_key, recorded_to, effective_from);
+-- Covering index of the state query (one regime; one authority is a range of regimes): seek the regime and the
+-- open recorded_to sentinel, then range over the end of effective time, and answer from the index alone. Ordered
+-- by the end, a late asOf scans only the segments still running then; an early one scans the regime's current
+-- segments once (ordered by the start, late dates scanned nearly everything: twice as slow at the worst case).
+CREATE INDEX IF NOT EXISTS segments_by_regime_end ON designation_segments (regime, recorded_to, effective_to, effective_from,
   recorded_from, subject_id, designation_id, subject_kind, authority, designation_from, designation_to, primary_name,
   measures, legal_basis, authority_reference);
-CREATE INDEX IF NOT EXISTS segments_by_authority ON designation_segments (authority, effective_from);
-CREATE INDEX IF NOT EXISTS segments_by_time ON designation_segments (effective_from, effective_to);
-CREATE INDEX IF NOT EXISTS segments_by_subject ON designation_segments (subject_id, recorded_from);`,
+-- Older views files had these; the queries no longer use them.
+DROP INDEX IF EXISTS segments_by_regime;
+DROP INDEX IF EXISTS segments_by_authority;
+DROP INDEX IF EXISTS segments_by_time;
+DROP INDEX IF EXISTS segments_by_subject;`,
 };
 
 export const subjectsSchema: ReadModelSchema = {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter, once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CHECKPOINTS_SCHEMA, type ReadModelName } from '../../projections/schema';
+import { CHECKPOINTS_SCHEMA, REBUILDS_SCHEMA, type ReadModelName } from '../../projections/schema';
 import { readRecorded } from '../commands/command-handler';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import { SqliteLedgerQueries } from '../queries/sqlite-queries';
@@ -21,8 +21,14 @@ import { subjectsReadModel } from './read-models/subjects';
 export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel];
 
 export interface ProjectorOptions {
+  /** Events per transaction when following the log. */
   readonly batchSize?: number;
+  /** Events per transaction when bulk-loading (bounds the WAL; a crash loses the whole load anyway). */
+  readonly bulkCommitEvery?: number;
 }
+
+/** Events read per page while bulk-loading. */
+const BULK_PAGE = 10_000;
 
 interface Attached {
   readonly model: ReadModel;
@@ -43,6 +49,7 @@ export class Projector {
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private stoppedBy: unknown;
+  private loading: Promise<number> | undefined;
 
   static open(store: EventStore, viewsPath: string, options: ProjectorOptions = {}): Projector {
     if (viewsPath !== ':memory:') mkdirSync(dirname(viewsPath), { recursive: true });
@@ -59,7 +66,8 @@ export class Projector {
     private readonly options: ProjectorOptions,
   ) {
     this.advanced.setMaxListeners(0);
-    db.exec(CHECKPOINTS_SCHEMA);
+    db.exec(CHECKPOINTS_SCHEMA + REBUILDS_SCHEMA);
+    this.emptyInterruptedLoads();
     for (const model of ALL_READ_MODELS) db.exec(model.schema.create + model.schema.indexes);
     const readCheckpoint = db.prepare<[string], { position: string | null }>('SELECT position FROM checkpoints WHERE read_model = ?');
     this.saveCheckpoint = db.prepare(
@@ -125,7 +133,7 @@ export class Projector {
   /** Applies everything appended so far; returns how many events it read. */
   async catchUp(): Promise<number> {
     const batchSize = this.options.batchSize ?? 2000;
-    let count = 0;
+    let count = await this.loadEmptyReadModels();
     for (;;) {
       const page = await this.store.readAll({ after: this.position(), maxCount: batchSize });
       if (page.length === 0) return count;
@@ -141,6 +149,7 @@ export class Projector {
     const { signal } = this.controller;
     const batchSize = this.options.batchSize ?? 2000;
     this.running = (async () => {
+      await this.loadEmptyReadModels();
       let pending: RecordedEvent[] = [];
       for await (const item of this.store.subscribeToAll({ after: this.position(), signal, batchSize })) {
         if (item.kind === 'event') pending.push(item.event);
@@ -183,44 +192,120 @@ export class Projector {
     }
   }
 
-  /**
-   * Drops the named read models (all by default) and rebuilds them from the log. Secondary indexes are created
-   * after the bulk load, which is much faster than maintaining them row by row.
-   */
+  /** Drops the named read models (all by default) and loads them again from the whole log. */
   async rebuild(names: readonly ReadModelName[] = this.attached.map((a) => a.model.schema.name as ReadModelName)): Promise<number> {
-    const wasRunning = this.running !== undefined;
-    await this.stop();
-    const targets = this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName));
     const unknown = names.filter((n) => !this.attached.some((a) => a.model.schema.name === n));
     if (unknown.length > 0) throw new Error(`unknown read model(s): ${unknown.join(', ')}`);
-    this.db.transaction(() => {
-      for (const target of targets) {
-        for (const table of target.model.schema.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-        this.db.exec(target.model.schema.create);
-        this.db.prepare('DELETE FROM checkpoints WHERE read_model = ?').run(target.model.schema.name);
-      }
-    })();
-    for (const target of targets) {
-      target.writer = target.model.writer(this.db);
-      target.checkpoint = undefined;
-    }
-    // A crash mid-rebuild leaves a read model to rebuild again anyway, so skip the fsyncs while loading.
-    this.db.pragma('synchronous = OFF');
-    let count: number;
-    try {
-      count = await this.catchUp();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
-    for (const target of targets) this.db.exec(target.model.schema.indexes);
-    this.db.pragma('analysis_limit = 1000');
-    this.db.exec('ANALYZE');
+    const wasRunning = this.running !== undefined;
+    await this.stop();
+    while (this.loading !== undefined) await this.loading.catch(() => undefined);
+    const count = await this.bulkLoad(this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName)));
     if (wasRunning) this.start();
     return count;
   }
 
+  /**
+   * Read models with nothing applied yet (a new views file, or after an interrupted load) are bulk-loaded.
+   * A caller arriving while a load runs waits for it rather than starting a second one on the same connection.
+   */
+  private async loadEmptyReadModels(): Promise<number> {
+    while (this.loading !== undefined) await this.loading.catch(() => undefined);
+    const empty = this.attached.filter((a) => a.checkpoint === undefined);
+    if (empty.length === 0) return 0;
+    this.loading = this.bulkLoad(empty);
+    try {
+      return await this.loading;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  /**
+   * Empties the targets and loads them from the whole log with their bulk loaders: inserts only, secondary
+   * indexes built once at the end, no fsyncs (a crash leaves the rebuild marker, and the next projector
+   * empties and loads again). The checkpoints and the indexes are written in the last transaction.
+   */
+  private async bulkLoad(targets: Attached[]): Promise<number> {
+    const names = targets.map((t) => t.model.schema.name);
+    this.db.transaction(() => {
+      for (const target of targets) this.emptyReadModel(target.model);
+      const mark = this.db.prepare('INSERT OR REPLACE INTO rebuilds (read_model, started_at) VALUES (?, ?)');
+      for (const name of names) mark.run(name, new Date().toISOString());
+    })();
+    for (const target of targets) target.checkpoint = undefined;
+    const loaders = targets.map((t) => t.model.bulkLoader(this.db));
+    const commitEvery = this.options.bulkCommitEvery ?? 100_000;
+    let count = 0;
+    let uncommitted = 0;
+    let last: Position | undefined;
+    // While loading: no fsyncs, a page cache big enough for the hot B-tree pages, and sorter threads for
+    // building the indexes at the end (SQLite sorts with worker threads only when allowed to).
+    this.db.pragma('synchronous = OFF');
+    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma('cache_size = -262144');
+    this.db.pragma('threads = 2');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (;;) {
+        const page = await this.store.readAll({ after: last, maxCount: BULK_PAGE });
+        if (page.length === 0) break;
+        for (const recorded of page) {
+          const projected: ProjectedEvent = { recorded, event: readRecorded(recorded) };
+          for (const loader of loaders) loader.apply(projected);
+          if (++uncommitted >= commitEvery) {
+            this.db.exec('COMMIT; BEGIN IMMEDIATE');
+            uncommitted = 0;
+          }
+        }
+        count += page.length;
+        last = page[page.length - 1]!.position;
+      }
+      for (const loader of loaders) loader.finish();
+      for (const target of targets) this.db.exec(target.model.schema.indexes);
+      const now = new Date().toISOString();
+      for (const name of names) {
+        if (last !== undefined) this.saveCheckpoint.run(name, last, now);
+        this.db.prepare('DELETE FROM rebuilds WHERE read_model = ?').run(name);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`cache_size = ${cacheSize}`);
+      this.db.pragma('threads = 0');
+    }
+    for (const target of targets) {
+      target.writer = target.model.writer(this.db);
+      target.checkpoint = last;
+    }
+    this.db.pragma('analysis_limit = 1000');
+    this.db.exec('ANALYZE');
+    if (last !== undefined) this.advanced.emit('advanced');
+    return count;
+  }
+
+  /** Drops a read model's tables and creates them empty, without secondary indexes, and forgets its checkpoint. */
+  private emptyReadModel(model: ReadModel): void {
+    for (const table of model.schema.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+    this.db.exec(model.schema.create);
+    this.db.prepare('DELETE FROM checkpoints WHERE read_model = ?').run(model.schema.name);
+  }
+
+  /** A bulk load the process did not finish leaves partial rows and no checkpoint: empty those read models. */
+  private emptyInterruptedLoads(): void {
+    const interrupted = this.db.prepare<[], string>('SELECT read_model FROM rebuilds').pluck().all();
+    this.db.transaction(() => {
+      for (const model of ALL_READ_MODELS.filter((m) => interrupted.includes(m.schema.name))) this.emptyReadModel(model);
+      this.db.exec('DELETE FROM rebuilds');
+    })();
+  }
+
   async close(): Promise<void> {
     await this.stop();
+    // Keeps the planner's statistics fresh for read models that only ever grew incrementally (SQLite's advice).
+    this.db.pragma('optimize');
     this.db.close();
   }
 }

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Authority, Identity, Measure, SubjectKind } from '../../events';
 import type { DesignationAttributes } from '../../projections/designation-state';
 import { nameTokens } from '../../projections/names';
-import { OPEN_DATE } from '../../projections/schema';
+import { OPEN_DATE, OPEN_INSTANT } from '../../projections/schema';
 import type { HistoryEntry } from '../history';
 import type { Position } from '../store/event-store';
 import { checkAuthority, checkRegime, resolveAsOf, resolveKnownAt } from './time';
@@ -74,8 +74,20 @@ function rowOf(c: unknown[]): SegmentRow {
 const VIEW_COLUMNS = `subject_id, designation_id, subject_kind, authority, regime, designation_from, designation_to,
   recorded_from, primary_name, measures, legal_basis, authority_reference`;
 
-/** The bitemporal condition: known at T (recorded by T, not superseded by T) and in force on D. */
-const AT = 'recorded_from <= @knownAt AND recorded_to > @knownAt AND effective_from <= @asOf AND effective_to > @asOf';
+/**
+ * The bitemporal condition, known at T (recorded by T, not superseded by T) and in force on D, asked as two
+ * queries whose union is the answer, so that each is a plain range an index serves: segments still current
+ * (recorded_to is the open sentinel, an equality, so the effective-time range after it is usable) and
+ * segments superseded after T (none when T is now).
+ */
+function atSql(columns: string, filter: string, orderBy: string, time: (column: string) => string = (column) => column): string {
+  const [recordedFrom, recordedTo, effectiveFrom, effectiveTo] = ['recorded_from', 'recorded_to', 'effective_from', 'effective_to'].map(time);
+  const inForce = `${recordedFrom} <= @knownAt AND ${effectiveFrom} <= @asOf AND ${effectiveTo} > @asOf`;
+  const current = `${recordedTo} = '${OPEN_INSTANT}' AND ${inForce}`;
+  const superseded = `${recordedTo} > @knownAt AND ${recordedTo} < '${OPEN_INSTANT}' AND ${inForce}`;
+  const part = (condition: string) => `SELECT ${columns} FROM designation_segments WHERE ${filter} AND ${condition}`;
+  return `${part(current)} UNION ALL ${part(superseded)} ORDER BY ${orderBy}`;
+}
 
 /**
  * Measures and legal bases repeat across thousands of designations: parse each distinct JSON text once.
@@ -138,7 +150,14 @@ export class SqliteLedgerQueries implements LedgerQueries {
     this.statements = {
       subjectKnown: db.prepare<[string, string], { kind: string }>('SELECT kind FROM subjects WHERE subject_id = ? AND first_recorded_at <= ?'),
       subjectSegments: db.prepare<Record<string, string>, SegmentRow & { attributes: string }>(
-        `SELECT ${VIEW_COLUMNS}, attributes FROM designation_segments WHERE subject_id = @subjectId AND ${AT} ORDER BY regime, designation_id`,
+        // A subject's designation keys all start with `${subjectId}|` ('}' follows '|'), which segments_open serves;
+        // the unary + keeps the planner from skip-scanning the regime index on the time columns instead.
+        atSql(
+          `${VIEW_COLUMNS}, attributes`,
+          'designation_key >= @keyFrom AND designation_key < @keyTo AND subject_id = @subjectId',
+          'regime, designation_id',
+          (column) => `+${column}`,
+        ),
       ),
       history: db.prepare<[string], HistoryRow>('SELECT * FROM history WHERE stream_id = ? ORDER BY revision'),
       designationHistory: db.prepare<[string, string], HistoryRow>(
@@ -160,14 +179,24 @@ export class SqliteLedgerQueries implements LedgerQueries {
    * back as arrays (raw mode): for thousands of rows, building an object per row cost as much as the lookup.
    */
   private inForce(asOf: string, knownAt: string, authority?: string, regime?: string): DesignationView[] {
-    const filters = [AT, ...(authority ? ['authority = @authority'] : []), ...(regime ? ['regime = @regime'] : [])];
-    const sql = `SELECT ${VIEW_COLUMNS} FROM designation_segments WHERE ${filters.join(' AND ')} ORDER BY regime, subject_id, designation_id`;
+    // An authority's regimes are those named `${authority}:...` (';' follows ':'): a range of the regime indexes.
+    const filter = regime
+      ? `regime = @regime${authority ? ' AND authority = @authority' : ''}`
+      : authority
+        ? 'regime >= @regimeFrom AND regime < @regimeTo AND authority = @authority'
+        : "regime >= ''";
+    const sql = atSql(VIEW_COLUMNS, filter, 'regime, subject_id, designation_id');
     let statement = this.inForceStatements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare<Record<string, string>, unknown[]>(sql).raw(true);
       this.inForceStatements.set(sql, statement);
     }
-    const rows = statement.all({ asOf, knownAt, ...(authority ? { authority } : {}), ...(regime ? { regime } : {}) });
+    const rows = statement.all({
+      asOf,
+      knownAt,
+      ...(regime ? { regime } : authority ? { regimeFrom: `${authority}:`, regimeTo: `${authority};` } : {}),
+      ...(authority ? { authority } : {}),
+    });
     return rows.map((columns) => toView(rowOf(columns)));
   }
 
@@ -185,7 +214,7 @@ export class SqliteLedgerQueries implements LedgerQueries {
     const knownAt = resolveKnownAt(query.knownAt);
     const known = this.statements.subjectKnown.get(subjectId, knownAt);
     if (known === undefined) return undefined;
-    const designations = this.statements.subjectSegments.all({ subjectId, asOf, knownAt }).map((row): DesignationDetail => {
+    const designations = this.statements.subjectSegments.all({ subjectId, keyFrom: `${subjectId}|`, keyTo: `${subjectId}}`, asOf, knownAt }).map((row): DesignationDetail => {
       const attributes = JSON.parse(row.attributes) as DesignationAttributes;
       return {
         ...toView(row),

@@ -1,9 +1,11 @@
 /**
- * The projector survives kill -9: a real child process is killed mid-catch-up several times; after the last
- * restart the read models equal a rebuild from scratch (nothing skipped, nothing applied twice).
+ * The projector survives kill -9. Real child processes (`sanctions-ledger project`) are killed several times:
+ * while bulk-loading empty read models (commits without a checkpoint, a rebuild marker) and while following
+ * the log batch by batch (a checkpoint per batch). After the last restart the read models equal a rebuild from
+ * scratch: nothing skipped, nothing applied twice.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,31 +18,73 @@ import { designatedEvent } from '../../bench/support';
 import { CLI, runCli } from '../support/cli';
 
 const EVENTS = 30_000;
+/** The incremental run's views are loaded up to here before the rest of the log is appended. */
+const LOADED_FIRST = 5_000;
 let dir: string;
 let ledgerFile: string;
+let incrementalViews: string;
+
+async function append(store: SqliteEventStore, from: number, to: number) {
+  for (let n = from; n < to; n += 1000) {
+    await store.appendToStream(`subject-s${n}`, Array.from({ length: 1000 }, (_, i) => designatedEvent(n + i)));
+  }
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'projector-crash-'));
   ledgerFile = join(dir, 'ledger.db');
+  incrementalViews = join(dir, 'incremental-views.db');
   const store = SqliteEventStore.open(ledgerFile);
-  for (let n = 0; n < EVENTS; n += 1000) {
-    await store.appendToStream(`subject-s${n}`, Array.from({ length: 1000 }, (_, i) => designatedEvent(n + i)));
-  }
+  await append(store, 0, LOADED_FIRST);
+  const projector = Projector.open(store, incrementalViews);
+  await projector.catchUp();
+  await projector.close();
+  await append(store, LOADED_FIRST, EVENTS);
   await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function checkpointOf(viewsFile: string): string | undefined {
+/** Runs a read-only query on the views file; undefined while the file or table does not exist yet. */
+function peek<T>(viewsFile: string, sql: string): T | undefined {
   try {
     const db = new Database(viewsFile, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare("SELECT min(position) AS p FROM checkpoints").get() as { p: string | null }).p ?? undefined;
+      return db.prepare(sql).pluck().get() as T;
     } finally {
       db.close();
     }
   } catch {
     return undefined;
   }
+}
+
+const checkpointOf = (viewsFile: string) => peek<string | null>(viewsFile, 'SELECT min(position) FROM checkpoints') ?? undefined;
+const loading = (viewsFile: string) => (peek<number>(viewsFile, 'SELECT count(*) FROM rebuilds') ?? 0) > 0;
+const historyRows = (viewsFile: string) => peek<number>(viewsFile, 'SELECT count(*) FROM history') ?? 0;
+
+const project = (views: string) => spawn(process.execPath, [CLI, '--db', ledgerFile, '--views', views, 'project', '--batch-size', '250'], { stdio: 'ignore' });
+
+/** SIGKILL, unless the process already finished; resolves once it is gone. */
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1500 && !condition(); i++) await sleep(20);
+}
+
+/** The read models' digest after a rebuild from scratch in this process. */
+async function rebuiltDigest(): Promise<Record<string, string>> {
+  const fresh = join(dir, 'fresh-views.db');
+  const store = SqliteEventStore.open(ledgerFile);
+  const projector = Projector.open(store, fresh);
+  await projector.rebuild();
+  await projector.close();
+  await store.close();
+  return digest(fresh);
 }
 
 /** A digest of every read-model table's full content, in a stable order. */
@@ -57,36 +101,44 @@ function digest(viewsFile: string): Record<string, string> {
 }
 
 describe('projector crash and restart', () => {
-  it('killed with SIGKILL three times mid-batch, it resumes without skipping or double-applying', async () => {
-    const views = join(dir, 'views.db');
+  it('killed with SIGKILL three times while following the log mid-batch, it resumes without skipping or double-applying', async () => {
     const positions: string[] = [];
-    for (let kill = 0; kill < 3; kill++) {
-      const child = spawn(process.execPath, [CLI, '--db', ledgerFile, '--views', views, 'project', '--batch-size', '250'], { stdio: 'ignore' });
-      const before = checkpointOf(views);
+    for (let round = 0; round < 3; round++) {
+      const before = checkpointOf(incrementalViews);
+      const child = project(incrementalViews);
       // Wait until this run has committed at least one batch past where the last one stopped, then kill it.
-      for (let i = 0; i < 600; i++) {
-        const now = checkpointOf(views);
-        if (now !== undefined && (before === undefined || now > before)) break;
-        await sleep(20);
-      }
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      positions.push(checkpointOf(views) ?? 'none');
+      await waitUntil(() => (checkpointOf(incrementalViews) ?? '') > (before ?? ''));
+      await kill(child);
+      positions.push(checkpointOf(incrementalViews) ?? 'none');
     }
     expect(new Set(positions).size).toBe(3);
+    expect(Number(positions[0])).toBeGreaterThan(LOADED_FIRST);
     expect(Number(positions[2])).toBeLessThan(EVENTS);
-    const finish = runCli(['--db', ledgerFile, '--views', views, 'project']);
-    expect(finish.status).toBe(0);
+    expect(runCli(['--db', ledgerFile, '--views', incrementalViews, 'project']).status).toBe(0);
 
-    const fresh = join(dir, 'fresh-views.db');
-    const store = SqliteEventStore.open(ledgerFile);
-    const projector = Projector.open(store, fresh);
-    await projector.rebuild();
-    await projector.close();
-    await store.close();
-
-    const resumed = digest(views);
+    const resumed = digest(incrementalViews);
     expect(resumed.history!.startsWith(`${EVENTS}:`)).toBe(true);
-    expect(resumed).toEqual(digest(fresh));
+    expect(resumed).toEqual(await rebuiltDigest());
+  }, 180_000);
+
+  it('killed with SIGKILL three times while bulk-loading empty read models, it loads them again from scratch', async () => {
+    const views = join(dir, 'bulk-views.db');
+    let killedMidLoad = 0;
+    for (let round = 0; round < 3; round++) {
+      const child = project(views);
+      // Kill after the load has committed some rows without a checkpoint, at a random moment after that.
+      await waitUntil(() => loading(views) && historyRows(views) > 0);
+      await sleep(Math.random() * 200);
+      await kill(child);
+      if (loading(views) && checkpointOf(views) === undefined) killedMidLoad++;
+    }
+    console.info(`projector crash: ${killedMidLoad} of 3 kills landed in the middle of a bulk load`);
+    expect(killedMidLoad).toBeGreaterThan(0);
+    expect(runCli(['--db', ledgerFile, '--views', views, 'project']).status).toBe(0);
+    expect(loading(views)).toBe(false);
+
+    const loaded = digest(views);
+    expect(loaded.history!.startsWith(`${EVENTS}:`)).toBe(true);
+    expect(loaded).toEqual(await rebuiltDigest());
   }, 180_000);
 });

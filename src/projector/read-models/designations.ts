@@ -5,118 +5,140 @@
  * then one range lookup, and an amendment costs a constant number of rows however long the history.
  */
 import type Database from 'better-sqlite3';
-import type { SubjectEvent } from '../../../events';
-import { evolveDesignation, primaryName, segmentsOf, type DesignationState, type Segment } from '../../../projections/designation-state';
+import type { LedgerEvent, SubjectEvent } from '../../../events';
+import { evolveDesignation, primaryName, segmentChanges, segmentsOf, type DesignationState, type Segment } from '../../../projections/designation-state';
 import { designationsSchema, OPEN_DATE, OPEN_INSTANT } from '../../../projections/schema';
-import type { ReadModel, ReadModelWriter } from './read-model';
+import type { BulkLoader, ReadModel, ReadModelWriter } from './read-model';
 
 export const designationKey = (subjectId: string, designationId: string) => `${subjectId}|${designationId}`;
 
 const SUBJECT_EVENTS = new Set(['SubjectDesignated', 'DesignationAmended', 'DesignationCorrected', 'SubjectDelisted']);
+const isDesignationEvent = (event: LedgerEvent): event is SubjectEvent => SUBJECT_EVENTS.has(event.type);
 
-interface SegmentRow {
-  readonly segment: Segment;
-  readonly attributesJson: string;
-  /** Two segments with the same fingerprint are the same row. */
-  readonly fingerprint: string;
+const INSERT_SEGMENT = `INSERT INTO designation_segments (designation_key, subject_id, designation_id, subject_kind, authority,
+    regime, effective_from, effective_to, designation_from, designation_to, recorded_from, recorded_to,
+    primary_name, measures, legal_basis, authority_reference, attributes)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const INSERT_STATE = `INSERT INTO designation_states (designation_key, subject_id, regime, effective_from, effective_to, recorded_at, state)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/** Writes one segment of `state` as a row, current from `recordedFrom` until `recordedTo`. */
+function insertSegment(statement: Database.Statement, key: string, state: DesignationState, segment: Segment, recordedFrom: string, recordedTo: string): void {
+  const { attributes } = segment;
+  statement.run(
+    key,
+    state.subjectId,
+    state.designationId,
+    state.subjectKind,
+    state.authority,
+    state.regime,
+    segment.effectiveFrom,
+    segment.effectiveTo ?? OPEN_DATE,
+    state.effectiveFrom,
+    state.effectiveTo ?? OPEN_DATE,
+    recordedFrom,
+    recordedTo,
+    primaryName(attributes.identity),
+    JSON.stringify(attributes.measures),
+    JSON.stringify(attributes.legalBasis),
+    attributes.authorityReference ?? null,
+    JSON.stringify(attributes),
+  );
 }
 
-function segmentRows(state: DesignationState): SegmentRow[] {
-  return segmentsOf(state).map((segment) => {
-    const attributesJson = JSON.stringify(segment.attributes);
-    return {
-      segment,
-      attributesJson,
-      fingerprint: `${state.effectiveFrom}|${state.effectiveTo ?? ''}|${segment.effectiveFrom}|${segment.effectiveTo ?? ''}|${attributesJson}`,
-    };
-  });
-}
+const stateValues = (key: string, state: DesignationState, recordedAt: string) =>
+  [key, state.subjectId, state.regime, state.effectiveFrom, state.effectiveTo ?? OPEN_DATE, recordedAt, JSON.stringify(state)] as const;
 
 interface Cached {
   readonly state: DesignationState;
-  readonly rows: SegmentRow[];
+  readonly segments: readonly Segment[];
   readonly recordedAt: string;
 }
 
-export const designationsReadModel: ReadModel = {
-  schema: designationsSchema,
-  writer(db: Database.Database): ReadModelWriter {
-    const load = db.prepare<[string], { state: string }>('SELECT state FROM designation_states WHERE designation_key = ?');
-    const save = db.prepare(
-      `INSERT INTO designation_states (designation_key, subject_id, regime, effective_from, effective_to, recorded_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (designation_key) DO UPDATE SET effective_from = excluded.effective_from,
-         effective_to = excluded.effective_to, recorded_at = excluded.recorded_at, state = excluded.state`,
-    );
-    // Open segments of one designation have distinct effective_from: that identifies the row to close.
-    const close = db.prepare('UPDATE designation_segments INDEXED BY segments_open SET recorded_to = ? WHERE designation_key = ? AND recorded_to = ? AND effective_from = ?');
-    const open = db.prepare(
-      `INSERT INTO designation_segments (designation_key, subject_id, designation_id, subject_kind, authority, regime,
-         effective_from, effective_to, designation_from, designation_to, recorded_from, recorded_to,
-         primary_name, measures, legal_basis, authority_reference, attributes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    // States touched in the current batch: later events of the same designation in the batch start from here,
-    // and flush() writes each one once. Cleared every batch, so another writer's changes are never masked.
-    const batch = new Map<string, Cached>();
+function writer(db: Database.Database): ReadModelWriter {
+  const load = db.prepare<[string], { state: string }>('SELECT state FROM designation_states WHERE designation_key = ?');
+  const save = db.prepare(
+    `${INSERT_STATE} ON CONFLICT (designation_key) DO UPDATE SET effective_from = excluded.effective_from,
+       effective_to = excluded.effective_to, recorded_at = excluded.recorded_at, state = excluded.state`,
+  );
+  // Open segments of one designation have distinct effective_from: that identifies the row to close.
+  const close = db.prepare('UPDATE designation_segments INDEXED BY segments_open SET recorded_to = ? WHERE designation_key = ? AND recorded_to = ? AND effective_from = ?');
+  const open = db.prepare(INSERT_SEGMENT);
+  // States touched in the current batch: later events of the same designation in the batch start from here,
+  // and flush() writes each one once. Cleared every batch, so another writer's changes are never masked.
+  const batch = new Map<string, Cached>();
 
-    const previousOf = (key: string): Cached | undefined => {
-      const cached = batch.get(key);
-      if (cached !== undefined) return cached;
-      const stored = load.get(key);
-      if (stored === undefined) return undefined;
-      const state = JSON.parse(stored.state) as DesignationState;
-      return { state, rows: segmentRows(state), recordedAt: '' };
-    };
+  const previousOf = (key: string): Cached | undefined => {
+    const cached = batch.get(key);
+    if (cached !== undefined) return cached;
+    const stored = load.get(key);
+    if (stored === undefined) return undefined;
+    const state = JSON.parse(stored.state) as DesignationState;
+    return { state, segments: segmentsOf(state), recordedAt: '' };
+  };
 
-    return {
-      apply({ recorded, event }) {
-        if (!SUBJECT_EVENTS.has(event.type)) return;
-        const { subjectId, designationId } = (event as SubjectEvent).data;
-        const key = designationKey(subjectId, designationId);
-        const previous = previousOf(key);
-        const state = evolveDesignation(previous?.state, event as SubjectEvent);
-        if (state === undefined) return;
-        const recordedAt = recorded.envelope.recordedAt;
-        const rows = segmentRows(state);
-        const next = new Set(rows.map((r) => r.fingerprint));
-        const kept = new Set<string>();
-        for (const row of previous?.rows ?? []) {
-          if (next.has(row.fingerprint)) kept.add(row.fingerprint);
-          else close.run(recordedAt, key, OPEN_INSTANT, row.segment.effectiveFrom);
-        }
-        const designationTo = state.effectiveTo ?? OPEN_DATE;
-        for (const { segment, attributesJson, fingerprint } of rows) {
-          if (kept.has(fingerprint)) continue;
-          const { attributes } = segment;
-          open.run(
-            key,
-            subjectId,
-            designationId,
-            state.subjectKind,
-            state.authority,
-            state.regime,
-            segment.effectiveFrom,
-            segment.effectiveTo ?? OPEN_DATE,
-            state.effectiveFrom,
-            designationTo,
-            recordedAt,
-            OPEN_INSTANT,
-            primaryName(attributes.identity),
-            JSON.stringify(attributes.measures),
-            JSON.stringify(attributes.legalBasis),
-            attributes.authorityReference ?? null,
-            attributesJson,
-          );
-        }
-        batch.set(key, { state, rows, recordedAt });
-      },
-      flush() {
-        for (const [key, { state, recordedAt }] of batch) {
-          save.run(key, state.subjectId, state.regime, state.effectiveFrom, state.effectiveTo ?? OPEN_DATE, recordedAt, JSON.stringify(state));
-        }
-        batch.clear();
-      },
-    };
-  },
-};
+  return {
+    apply({ recorded, event }) {
+      if (!isDesignationEvent(event)) return;
+      const key = designationKey(event.data.subjectId, event.data.designationId);
+      const previous = previousOf(key);
+      const state = evolveDesignation(previous?.state, event);
+      if (state === undefined) return;
+      const recordedAt = recorded.envelope.recordedAt;
+      const { closed, opened, current } = segmentChanges(previous?.segments ?? [], previous?.state, segmentsOf(state), state);
+      for (const segment of closed) close.run(recordedAt, key, OPEN_INSTANT, segment.effectiveFrom);
+      for (const segment of opened) insertSegment(open, key, state, segment, recordedAt, OPEN_INSTANT);
+      batch.set(key, { state, segments: current, recordedAt });
+    },
+    flush() {
+      for (const [key, { state, recordedAt }] of batch) save.run(...stateValues(key, state, recordedAt));
+      batch.clear();
+    },
+  };
+}
+
+/** A segment still current, with the state it was cut from and when it became current. */
+interface OpenSegment {
+  readonly segment: Segment;
+  readonly state: DesignationState;
+  readonly recordedFrom: string;
+}
+
+/**
+ * Rebuilds keep every designation's state and current segments in memory: a segment row is written once,
+ * when it stops being current (both recorded times known) or at the end, never inserted and updated later.
+ */
+function bulkLoader(db: Database.Database): BulkLoader {
+  const insertRow = db.prepare(INSERT_SEGMENT);
+  const insertState = db.prepare(INSERT_STATE);
+  const designations = new Map<string, { state: DesignationState; open: OpenSegment[]; recordedAt: string }>();
+  return {
+    apply({ recorded, event }) {
+      if (!isDesignationEvent(event)) return;
+      const key = designationKey(event.data.subjectId, event.data.designationId);
+      const previous = designations.get(key);
+      const state = evolveDesignation(previous?.state, event);
+      if (state === undefined) return;
+      const recordedAt = recorded.envelope.recordedAt;
+      const before = previous?.open ?? [];
+      const { closed, current } = segmentChanges(before.map((o) => o.segment), previous?.state, segmentsOf(state), state);
+      const openOf = (segment: Segment) => before.find((o) => o.segment === segment);
+      for (const segment of closed) {
+        const { state: cutFrom, recordedFrom } = openOf(segment)!;
+        insertSegment(insertRow, key, cutFrom, segment, recordedFrom, recordedAt);
+      }
+      const open = current.map((segment) => openOf(segment) ?? { segment, state, recordedFrom: recordedAt });
+      designations.set(key, { state, open, recordedAt });
+    },
+    finish() {
+      for (const [key, { state, open, recordedAt }] of designations) {
+        for (const o of open) insertSegment(insertRow, key, o.state, o.segment, o.recordedFrom, OPEN_INSTANT);
+        insertState.run(...stateValues(key, state, recordedAt));
+      }
+      designations.clear();
+    },
+  };
+}
+
+export const designationsReadModel: ReadModel = { schema: designationsSchema, writer, bulkLoader };

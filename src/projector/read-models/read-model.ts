@@ -1,4 +1,4 @@
-/** A read model as the projector drives it: its schema and a writer applying one decoded event. */
+/** A read model as the projector drives it: its schema, an incremental writer, and a bulk loader for rebuilds. */
 import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../../events';
 import type { ReadModelSchema } from '../../../projections/schema';
@@ -17,7 +17,18 @@ export interface ReadModelWriter {
   flush?(): void;
 }
 
+/**
+ * Loads a read model from empty tables and the whole log in one pass. It may keep state in memory and only
+ * INSERT (no reads back, no updates), because nothing else writes these tables while it runs; `finish` writes
+ * what it kept. The rows it leaves must be exactly those the incremental writer would have left.
+ */
+export interface BulkLoader {
+  apply(projected: ProjectedEvent): void;
+  finish(): void;
+}
+
 export interface ReadModel {
   readonly schema: ReadModelSchema;
   writer(db: Database.Database): ReadModelWriter;
+  bulkLoader(db: Database.Database): BulkLoader;
 }
