@@ -15,16 +15,6 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   updated_at TEXT NOT NULL
 ) WITHOUT ROWID;`;
 
-/**
- * Read models being bulk-loaded. Bulk loads commit along the way without a checkpoint; if the process dies
- * before the load finishes, the marker tells the next projector to empty that read model and load it again.
- */
-export const REBUILDS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS rebuilds (
-  read_model TEXT PRIMARY KEY,
-  started_at TEXT NOT NULL
-) WITHOUT ROWID;`;
-
 export interface ReadModelSchema {
   readonly name: string;
   readonly tables: readonly string[];

@@ -102,11 +102,10 @@ program
   .command('project')
   .description('run the projector: bring the read models up to the log head, and with --follow keep following until SIGTERM')
   .option('--follow', 'keep following new appends')
-  .option('--batch-size <n>', 'events per transaction (default 2,000; 100,000 when loading an empty read model)', (v) => Number.parseInt(v, 10))
+  .option('--batch-size <n>', 'events per transaction while following the log (default 2,000; empty read models are loaded in one)', (v) => Number.parseInt(v, 10))
   .action(async (options: { follow?: boolean; batchSize?: number }) => {
     await withLedger(async (ledger, global) => {
-      const { batchSize } = options;
-      const projector = Projector.open(ledger.store, viewsPathFrom(global), batchSize ? { batchSize, bulkCommitEvery: batchSize } : {});
+      const projector = Projector.open(ledger.store, viewsPathFrom(global), options.batchSize ? { batchSize: options.batchSize } : {});
       try {
         const applied = await projector.catchUp();
         process.stdout.write(`caught up: ${applied} events applied, at position ${projector.position() ?? 'start'}\n`);

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter, once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CHECKPOINTS_SCHEMA, REBUILDS_SCHEMA, type ReadModelName } from '../../projections/schema';
+import { CHECKPOINTS_SCHEMA, type ReadModelName } from '../../projections/schema';
 import { readRecorded } from '../commands/command-handler';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import { SqliteLedgerQueries } from '../queries/sqlite-queries';
@@ -23,8 +23,6 @@ export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, sub
 export interface ProjectorOptions {
   /** Events per transaction when following the log. */
   readonly batchSize?: number;
-  /** Events per transaction when bulk-loading (bounds the WAL; a crash loses the whole load anyway). */
-  readonly bulkCommitEvery?: number;
 }
 
 /** Events read per page while bulk-loading. */
@@ -66,8 +64,7 @@ export class Projector {
     private readonly options: ProjectorOptions,
   ) {
     this.advanced.setMaxListeners(0);
-    db.exec(CHECKPOINTS_SCHEMA + REBUILDS_SCHEMA);
-    this.emptyInterruptedLoads();
+    db.exec(CHECKPOINTS_SCHEMA);
     for (const model of ALL_READ_MODELS) db.exec(model.schema.create + model.schema.indexes);
     const readCheckpoint = db.prepare<[string], { position: string | null }>('SELECT position FROM checkpoints WHERE read_model = ?');
     this.saveCheckpoint = db.prepare(
@@ -221,41 +218,29 @@ export class Projector {
   }
 
   /**
-   * Empties the targets and loads them from the whole log with their bulk loaders: inserts only, secondary
-   * indexes built once at the end, no fsyncs (a crash leaves the rebuild marker, and the next projector
-   * empties and loads again). The checkpoints and the indexes are written in the last transaction.
+   * Empties the targets and loads them from the whole log with their bulk loaders, in ONE transaction: inserts
+   * only, secondary indexes built once at the end, the checkpoints written last. Until it commits, readers keep
+   * seeing the read models as they were; a crash rolls it all back, and the next projector simply loads again.
    */
   private async bulkLoad(targets: Attached[]): Promise<number> {
-    const names = targets.map((t) => t.model.schema.name);
-    this.db.transaction(() => {
-      for (const target of targets) this.emptyReadModel(target.model);
-      const mark = this.db.prepare('INSERT OR REPLACE INTO rebuilds (read_model, started_at) VALUES (?, ?)');
-      for (const name of names) mark.run(name, new Date().toISOString());
-    })();
-    for (const target of targets) target.checkpoint = undefined;
-    const loaders = targets.map((t) => t.model.bulkLoader(this.db));
-    const commitEvery = this.options.bulkCommitEvery ?? 100_000;
     let count = 0;
-    let uncommitted = 0;
     let last: Position | undefined;
-    // While loading: no fsyncs, a page cache big enough for the hot B-tree pages, and sorter threads for
-    // building the indexes at the end (SQLite sorts with worker threads only when allowed to).
-    this.db.pragma('synchronous = OFF');
+    // While loading: no fsyncs (the commit is what matters, and a crash before it leaves nothing), a page cache
+    // big enough for the hot B-tree pages, and sorter threads for building the indexes at the end.
     const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -262144');
     this.db.pragma('threads = 2');
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      for (const target of targets) this.emptyReadModel(target.model);
+      const loaders = targets.map((t) => t.model.bulkLoader(this.db));
       for (;;) {
         const page = await this.store.readAll({ after: last, maxCount: BULK_PAGE });
         if (page.length === 0) break;
         for (const recorded of page) {
           const projected: ProjectedEvent = { recorded, event: readRecorded(recorded) };
           for (const loader of loaders) loader.apply(projected);
-          if (++uncommitted >= commitEvery) {
-            this.db.exec('COMMIT; BEGIN IMMEDIATE');
-            uncommitted = 0;
-          }
         }
         count += page.length;
         last = page[page.length - 1]!.position;
@@ -263,10 +248,7 @@ export class Projector {
       for (const loader of loaders) loader.finish();
       for (const target of targets) this.db.exec(target.model.schema.indexes);
       const now = new Date().toISOString();
-      for (const name of names) {
-        if (last !== undefined) this.saveCheckpoint.run(name, last, now);
-        this.db.prepare('DELETE FROM rebuilds WHERE read_model = ?').run(name);
-      }
+      if (last !== undefined) for (const target of targets) this.saveCheckpoint.run(target.model.schema.name, last, now);
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -280,6 +262,8 @@ export class Projector {
       target.writer = target.model.writer(this.db);
       target.checkpoint = last;
     }
+    // The load went through the write-ahead log: fold it into the database and give its space back.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('analysis_limit = 1000');
     this.db.exec('ANALYZE');
     if (last !== undefined) this.advanced.emit('advanced');
@@ -291,15 +275,6 @@ export class Projector {
     for (const table of model.schema.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
     this.db.exec(model.schema.create);
     this.db.prepare('DELETE FROM checkpoints WHERE read_model = ?').run(model.schema.name);
-  }
-
-  /** A bulk load the process did not finish leaves partial rows and no checkpoint: empty those read models. */
-  private emptyInterruptedLoads(): void {
-    const interrupted = this.db.prepare<[], string>('SELECT read_model FROM rebuilds').pluck().all();
-    this.db.transaction(() => {
-      for (const model of ALL_READ_MODELS.filter((m) => interrupted.includes(m.schema.name))) this.emptyReadModel(model);
-      this.db.exec('DELETE FROM rebuilds');
-    })();
   }
 
   async close(): Promise<void> {
