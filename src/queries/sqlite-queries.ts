@@ -166,7 +166,7 @@ export class SqliteLedgerQueries implements LedgerQueries {
       resolution: db.prepare<[string], { state: string }>('SELECT state FROM resolutions WHERE resolution_id = ?'),
       resolutions: db.prepare<[], { state: string }>('SELECT state FROM resolutions ORDER BY resolution_id'),
       nameToken: db.prepare<[string, string, number], NameMatch & { subject_id: string }>(
-        `SELECT subject_id, name, quality FROM subject_names WHERE token >= ? AND token < ? LIMIT ?`,
+        `SELECT subject_id, name, quality FROM subject_names WHERE token >= ? AND token < ? LIMIT CAST(? AS INTEGER)`,
       ),
     };
   }

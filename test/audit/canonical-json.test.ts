@@ -24,6 +24,26 @@ describe('canonical JSON (RFC 8785)', () => {
     );
   });
 
+  it('writes objects of one shape the same whatever order their keys were set in, and as many shapes as come', () => {
+    // Key orders are planned once per shape (see MemberPlan): objects that share keys, or only a first key, must
+    // not borrow each other's plan, also beyond the number of shapes it keeps.
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 3 }), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1 }), (keys, order) => {
+        const shuffled = keys.map((key, i) => [key, order[i % order.length]! + i] as const).sort((a, b) => a[1] - b[1]);
+        const forwards = Object.fromEntries(keys.map((key, i) => [key, i]));
+        const reordered = Object.fromEntries(shuffled.map(([key]) => [key, forwards[key]]));
+        const subset = Object.fromEntries(keys.slice(1).map((key) => [key, true]));
+        expect(canonicalJson(reordered)).toBe(reference(forwards));
+        expect(canonicalJson(forwards)).toBe(reference(forwards));
+        expect(canonicalJson(subset)).toBe(reference(subset));
+        expect(canonicalJson({ ...forwards, extra: [forwards] })).toBe(reference({ ...forwards, extra: [forwards] }));
+      }),
+      { numRuns: 3000 },
+    );
+    const sameFirstKey = Array.from({ length: 40 }, (_, n) => ({ a: n, [`k${n}`]: n, ...(n % 2 ? { b: 1 } : {}) }));
+    for (const value of sameFirstKey) expect(canonicalJson(value)).toBe(reference(value));
+  });
+
   it('sorts keys by UTF-16 code units and drops undefined members', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], é: 2, Z: { y: undefined, x: 1.5 } })).toBe('{"Z":{"x":1.5},"a":[true,null,"x"],"b":1,"é":2}');
   });

@@ -3,8 +3,12 @@ import type { Position } from '../event-store';
 
 const WIDTH = 16;
 
+/** Zeros to put before a number of n digits, by n: one concatenation per position, cheaper than padStart when reading the log. */
+const ZEROS = Array.from({ length: WIDTH + 1 }, (_, digits) => '0'.repeat(WIDTH - digits));
+
 export function toPosition(rowNumber: number): Position {
-  return String(rowNumber).padStart(WIDTH, '0') as Position;
+  const digits = String(rowNumber);
+  return `${ZEROS[digits.length] ?? ''}${digits}` as Position;
 }
 
 export function fromPosition(position: Position | undefined): number {
