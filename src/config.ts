@@ -34,6 +34,8 @@ export const CONFIG_VARIABLES = {
   LEDGER_KAFKA_IDEMPOTENT: 'true (default) or false: use the idempotent Kafka producer',
   LEDGER_PUBLISHER_DB: "SQLite file holding the publisher's own checkpoint (default ./data/publisher.db)",
   LEDGER_PUBLISHER_BATCH_SIZE: 'events the publisher reads and sends per Kafka batch (default 500)',
+  LEDGER_PUBLISHER_THREAD_MIN_BATCH:
+    "batches of at least this many events are encoded and sent by kafkajs in the publisher's worker thread (throughput), smaller ones from its own thread (latency) (default 100; above the batch size: never)",
   LEDGER_CLOUDEVENTS_SOURCE: 'CloudEvents `source` URI of every notification (default urn:sanctions-ledger)',
   KAFKAJS_LOG_LEVEL: 'kafkajs client logging: NOTHING (default), ERROR, WARN, INFO or DEBUG',
 } as const;
@@ -54,6 +56,8 @@ export interface NotificationConfig {
   readonly idempotent: boolean;
   readonly checkpointPath: string;
   readonly batchSize: number;
+  /** Batches of at least this many events go through the publisher's send thread. */
+  readonly threadMinBatch: number;
   /** CloudEvents `source` attribute. */
   readonly source: string;
 }
@@ -80,6 +84,7 @@ export function notificationConfig(env: NodeJS.ProcessEnv = process.env): Notifi
     idempotent: idempotent === 'true',
     checkpointPath: env.LEDGER_PUBLISHER_DB || './data/publisher.db',
     batchSize: positiveInteger(env, 'LEDGER_PUBLISHER_BATCH_SIZE', 500),
+    threadMinBatch: positiveInteger(env, 'LEDGER_PUBLISHER_THREAD_MIN_BATCH', 100),
     source: env.LEDGER_CLOUDEVENTS_SOURCE || 'urn:sanctions-ledger',
   };
 }

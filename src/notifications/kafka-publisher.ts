@@ -7,17 +7,28 @@
  *   that batch (duplicates, which consumers drop by `ce_id`), never skips one.
  * - Batches: events are collected from the subscription until `batchSize` or until the subscription reports
  *   it caught up; then one `send` carries them. Batch N+1 is sent only after batch N was acknowledged, and the
- *   producer has one request in flight, so a key's events reach their partition in log order.
+ *   producer has one request in flight, so a key's events reach their partition in log order. While batch N
+ *   is in flight, batch N+1 is read and mapped (pipelining); the checkpoint still moves batch by batch, in
+ *   order, each time after its ack.
+ * - Two kafkajs producers, one batch at a time between them: batches of at least `threadMinBatch` events go
+ *   through the send thread (kafka-send-thread.ts, a worker thread), smaller ones through the producer on
+ *   this thread. Encoding the 16 CloudEvents headers of each message is most of the CPU a send costs; in the
+ *   worker it runs beside the reading and mapping of the next batch (catch-up throughput) and off the event
+ *   loop of the HTTP service the publisher may run in. Live, batches are small, and sending them from this
+ *   thread saves two thread hand-offs a batch, which on a busy machine cost more latency than the encoding.
+ *   Switching producers between batches keeps per-key order: batch N+1 is sent only after batch N's ack.
  * - Kafka down: the unsent batch is kept, the subscription is closed, and the send is retried with capped
  *   exponential backoff on a fresh producer until it succeeds (or the publisher is stopped: the checkpoint then
  *   still points before the batch). Lag is measured while behind and reported by `status()` and log lines.
  */
-import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
+import { logLevel, type Message } from 'kafkajs';
 import { ValidationError } from 'cloudevents';
 import { UnreadableEventError } from '../commands/command-handler';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import type { CheckpointStore } from './checkpoint-store';
-import { CloudEventMapper, toKafkaMessage } from './cloud-event';
+import { CloudEventMapper } from './cloud-event';
+import { createKafkaProducer, type KafkaProducer } from './kafka-producer.mjs';
+import { KafkaSendThread } from './kafka-send-thread';
 
 export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
@@ -33,6 +44,11 @@ export interface KafkaPublisherOptions {
   /** CloudEvents `source`. */
   readonly source?: string;
   readonly batchSize?: number;
+  /**
+   * Batches of at least this many events are sent by kafkajs in the send thread, smaller ones from the
+   * publisher's own thread (default 100; above batchSize, the send thread is never used).
+   */
+  readonly threadMinBatch?: number;
   readonly clientId?: string;
   /** Backoff between retries: initialMs doubling up to maxMs, with jitter. */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
@@ -77,18 +93,27 @@ export class PublisherFatalError extends Error {
 }
 
 export class KafkaPublisher {
-  private readonly kafka: Kafka;
   private readonly mapper: CloudEventMapper;
   private readonly checkpointName: string;
   private readonly batchSize: number;
+  private readonly threadMinBatch: number;
   private readonly idempotent: boolean;
   private readonly log: (line: string) => void;
 
-  private producer: Producer | undefined;
+  /** The kafkajs producers (see threadMinBatch); exist while the publisher runs. */
+  private producer: KafkaProducer | undefined;
+  private thread: KafkaSendThread | undefined;
+  private connected = false;
+  private threadConnected = false;
   private topicReady = false;
   private logId: string | undefined;
   private checkpoint: Position | undefined;
+  /** Events read (in log order) but neither acknowledged nor in flight. */
   private pending: Pending[] = [];
+  /** The batch being sent, at most one: settles true once acknowledged and checkpointed, false if it failed. */
+  private inFlight: Promise<boolean> | undefined;
+  /** The subscription's last word was "caught up" (no event read since). */
+  private caughtUp = false;
   private lastSendError: unknown;
 
   private state: PublisherState = 'stopped';
@@ -108,18 +133,10 @@ export class KafkaPublisher {
     private readonly store: EventStore,
     private readonly options: KafkaPublisherOptions,
   ) {
-    this.kafka = new Kafka({
-      clientId: options.clientId ?? 'sanctions-ledger-publisher',
-      brokers: [...options.brokers],
-      logLevel: options.kafkaLogLevel ?? kafkaLogLevelFromEnv(),
-      connectionTimeout: 3_000,
-      // kafkajs retries a failing call a few times itself; long outages are the publisher's loop's business,
-      // so that it can report them and close the subscription meanwhile.
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
-    });
     this.mapper = new CloudEventMapper(store, options.source);
     this.checkpointName = options.checkpointName ?? `kafka:${options.topic}`;
     this.batchSize = options.batchSize ?? 500;
+    this.threadMinBatch = options.threadMinBatch ?? 100;
     this.idempotent = options.idempotent ?? true;
     this.log = options.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} publisher: ${line}\n`));
   }
@@ -162,6 +179,7 @@ export class KafkaPublisher {
       // The broker does not answer: leave the checkpoint where it is; these events go out on the next start.
       this.abandoned = true;
       this.log(`stop: a send did not finish within ${this.options.stopTimeoutMs ?? 10_000} ms; its events will be resent on the next start`);
+      await this.thread?.close().catch(() => {});
       await this.producer?.disconnect().catch(() => {});
     }
     this.loop = undefined;
@@ -187,12 +205,22 @@ export class KafkaPublisher {
   }
 
   private async run(): Promise<void> {
+    const config = {
+      clientId: this.options.clientId ?? 'sanctions-ledger-publisher',
+      brokers: this.options.brokers,
+      logLevel: this.options.kafkaLogLevel ?? kafkaLogLevelFromEnv(),
+      idempotent: this.idempotent,
+    };
+    this.producer = createKafkaProducer(config);
+    // The worker starts with the first big batch.
+    this.thread = new KafkaSendThread(config);
     try {
       if (!(await this.retry('reading the checkpoint and the log', () => this.loadCheckpoint()))) return;
       this.log(
         `publishing to topic ${this.options.topic} on ${this.options.brokers.join(',')} from ` +
           `${this.checkpoint === undefined ? 'the start of the log' : `position ${this.checkpoint}`} ` +
-          `(batch ${this.batchSize}, idempotent ${this.idempotent}, acks -1)`,
+          `(batch ${this.batchSize}, idempotent ${this.idempotent}, acks -1, ` +
+          `${this.threadMinBatch > this.batchSize ? 'no send thread' : `send thread for batches of ${this.threadMinBatch}+ events`})`,
       );
       await this.retry('connecting to Kafka', () => this.connect());
       let readFailures = 0;
@@ -224,8 +252,14 @@ export class KafkaPublisher {
       throw error;
     } finally {
       clearInterval(this.lagTimer);
-      await this.producer?.disconnect().catch(() => {});
+      const { producer, thread } = this;
       this.producer = undefined;
+      this.thread = undefined;
+      this.connected = false;
+      this.threadConnected = false;
+      await producer?.disconnect().catch(() => {});
+      await thread?.disconnect().catch(() => {});
+      await thread?.close().catch(() => {});
     }
   }
 
@@ -244,9 +278,14 @@ export class KafkaPublisher {
     this.checkpoint = saved.position;
   }
 
-  /** Reads the log from the checkpoint, sending a batch when it is full or the subscription caught up. */
+  /**
+   * Reads the log from the checkpoint, sending a batch when it is full or the subscription caught up. Reading
+   * goes on while a batch is in flight; the next batch waits for that one's ack. Returns when stopping, or
+   * after a failed send (its events and those read after it are then in `pending`, for run() to retry).
+   */
   private async follow(): Promise<void> {
     this.setState('catching-up');
+    this.caughtUp = false;
     const subscription = new AbortController();
     const onStop = () => subscription.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
@@ -254,24 +293,22 @@ export class KafkaPublisher {
       const items = this.store.subscribeToAll({ after: this.checkpoint, signal: subscription.signal, batchSize: this.batchSize });
       for await (const item of items) {
         if (item.kind === 'event') {
+          this.caughtUp = false;
           this.pending.push(await this.toPending(item.event));
           if (this.pending.length < this.batchSize) continue;
-        } else if (this.pending.length === 0) {
-          this.markLive();
-          continue;
+        } else {
+          this.caughtUp = true;
+          if (this.pending.length === 0) {
+            // Live once nothing is in flight either (else the in-flight batch's ack says so).
+            if (this.inFlight === undefined) this.markLive();
+            continue;
+          }
         }
-        try {
-          await this.send();
-        } catch (error) {
-          // Leaving the loop closes the subscription; run() retries the kept batch, then subscribes again.
-          this.lastSendError = error;
-          // At least the unsent batch is behind; the lag probe counts the rest while retrying.
-          this.lag = { events: this.pending.length, atLeast: true, measuredAt: new Date().toISOString() };
-          return;
-        }
-        if (item.kind === 'caught-up') this.markLive();
-        else this.setState('catching-up');
+        // One batch in flight at a time: the one before must be acknowledged (and checkpointed) first.
+        if (!(await this.settled())) return;
+        this.launch(subscription, item.kind === 'caught-up');
       }
+      if (!(await this.settled())) return;
       if (!this.stopping) throw new Error('the log subscription ended unexpectedly');
     } finally {
       this.stopController.signal.removeEventListener('abort', onStop);
@@ -279,9 +316,42 @@ export class KafkaPublisher {
     }
   }
 
+  /** Waits for the batch in flight; false if it failed. */
+  private async settled(): Promise<boolean> {
+    return this.inFlight ?? true;
+  }
+
+  /**
+   * Sends the pending events as one batch in the background. Once acknowledged the publisher is live if the
+   * batch ended where the subscription had caught up (events read since are sent next). A failure closes
+   * `subscription`, so follow() returns.
+   */
+  private launch(subscription: AbortController, caughtUp: boolean): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.inFlight = this.sendBatch(batch).then(
+      () => {
+        this.inFlight = undefined;
+        if (caughtUp || (this.caughtUp && this.pending.length === 0)) this.markLive();
+        else this.setState('catching-up');
+        return true;
+      },
+      (error: unknown) => {
+        this.inFlight = undefined;
+        // Nothing of it counts as sent: it goes back before what was read after it, for run() to retry.
+        this.pending = [...batch, ...this.pending];
+        this.lastSendError = error;
+        // At least the unsent events are behind; the lag probe counts the rest while retrying.
+        this.lag = { events: this.pending.length, atLeast: true, measuredAt: new Date().toISOString() };
+        subscription.abort();
+        return false;
+      },
+    );
+  }
+
   private async toPending(event: RecordedEvent): Promise<Pending> {
     try {
-      return { position: event.position, message: toKafkaMessage(await this.mapper.map(event)) };
+      return { position: event.position, message: await this.mapper.kafkaMessage(event) };
     } catch (error) {
       if (!(error instanceof UnreadableEventError || error instanceof ValidationError)) throw error;
       // Skipping it would be a gap: stop and say which event.
@@ -289,12 +359,19 @@ export class KafkaPublisher {
     }
   }
 
-  /** One send of the whole pending batch; the checkpoint moves only once the broker acknowledged it. */
-  private async send(): Promise<void> {
-    const batch = this.pending;
+  /** One send of one batch; the checkpoint moves only once the broker acknowledged it. */
+  private async sendBatch(batch: readonly Pending[]): Promise<void> {
     if (batch.length === 0) return;
-    if (this.producer === undefined) throw new Error('not connected to Kafka');
-    await this.producer.send({ topic: this.options.topic, acks: -1, messages: batch.map((p) => p.message) });
+    if (this.producer === undefined || this.thread === undefined || !this.connected) throw new Error('not connected to Kafka');
+    let producer: KafkaProducer = this.producer;
+    if (batch.length >= this.threadMinBatch) {
+      if (!this.threadConnected) {
+        await this.thread.connect();
+        this.threadConnected = true;
+      }
+      producer = this.thread;
+    }
+    await producer.send(this.options.topic, batch.map((p) => p.message));
     if (this.abandoned) return; // stop() gave up on this send and the caller may have closed the checkpoint file
     const last = batch[batch.length - 1]!.position;
     if (this.logId === undefined) {
@@ -303,71 +380,57 @@ export class KafkaPublisher {
     }
     this.options.checkpoints.save(this.checkpointName, last, this.logId);
     this.checkpoint = last;
-    this.pending = [];
     this.published += batch.length;
     this.batches += 1;
   }
 
-  private async connect(): Promise<void> {
-    if (!this.topicReady) await this.ensureTopic();
-    const producer = this.kafka.producer({
-      idempotent: this.idempotent,
-      // One request in flight: a retried request cannot overtake the next one (per-key order).
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // The Java client's murmur2 key -> partition mapping, so other clients agree on the partition of a key.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await producer.disconnect().catch(() => {});
-      throw error;
+  /** Sends every pending event, a batch at a time, each after the previous one's ack. */
+  private async sendPending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, this.batchSize);
+      await this.sendBatch(batch);
+      this.pending = this.pending.slice(batch.length);
     }
-    this.producer = producer;
+  }
+
+  /** Creates the topic if needed, then a fresh producer; the send thread's starts afresh on its next batch. */
+  private async connect(): Promise<void> {
+    if (this.producer === undefined || this.thread === undefined) throw new Error('the publisher is not running');
+    if (!this.topicReady) await this.ensureTopic(this.producer);
+    this.connected = false;
+    this.threadConnected = false;
+    if (this.thread.running) await this.thread.disconnect().catch(() => {});
+    await this.producer.connect();
+    this.connected = true;
   }
 
   /**
-   * After a failed send the producer starts afresh: kafkajs' idempotent producer can be left with sequence
+   * After a failed send the producers start afresh: kafkajs' idempotent producer can be left with sequence
    * numbers the broker refuses (OutOfOrderSequence) once a request failed for good. Resending the batch on a
    * new producer id may duplicate events the broker had taken before the failure; consumers drop them by ce_id.
    */
   private async reconnectAndSend(): Promise<void> {
-    const old = this.producer;
-    this.producer = undefined;
-    await old?.disconnect().catch(() => {});
     await this.connect();
-    await this.send();
+    await this.sendPending();
   }
 
-  private async ensureTopic(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const { topic } = this.options;
-      const numPartitions = this.options.partitions ?? 6;
-      const created = await admin.createTopics({
-        topics: [{ topic, numPartitions, replicationFactor: this.options.replicationFactor ?? 1 }],
-        waitForLeaders: true,
-      });
-      if (created) {
-        this.log(`created topic ${topic} with ${numPartitions} partitions`);
-      } else {
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-        const actual = metadata.topics[0]?.partitions.length;
-        if (actual !== numPartitions) this.log(`topic ${topic} exists with ${actual} partitions (configured ${numPartitions}); keeping it`);
-      }
-      this.topicReady = true;
-    } finally {
-      await admin.disconnect().catch(() => {});
+  private async ensureTopic(producer: KafkaProducer): Promise<void> {
+    const { topic } = this.options;
+    const numPartitions = this.options.partitions ?? 6;
+    const result = await producer.ensureTopic(topic, numPartitions, this.options.replicationFactor ?? 1);
+    if (result.created) {
+      this.log(`created topic ${topic} with ${numPartitions} partitions`);
+    } else if (result.partitions !== numPartitions) {
+      this.log(`topic ${topic} exists with ${result.partitions} partitions (configured ${numPartitions}); keeping it`);
     }
+    this.topicReady = true;
   }
 
   /** Sends what was read but not yet sent, once, when stopping (no retry: it would delay the shutdown). */
   private async flushOnStop(): Promise<void> {
-    if (this.pending.length === 0 || this.producer === undefined || this.lastSendError !== undefined) return;
+    if (this.pending.length === 0 || !this.connected || this.lastSendError !== undefined || this.abandoned) return;
     try {
-      await this.send();
+      await this.sendPending();
     } catch (error) {
       this.log(`stop: could not flush ${this.pending.length} events (${describe(error)}); they are resent on the next start`);
     }

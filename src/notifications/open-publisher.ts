@@ -20,6 +20,7 @@ export function openPublisher(store: EventStore, config: NotificationConfig, log
     idempotent: config.idempotent,
     checkpoints,
     batchSize: config.batchSize,
+    threadMinBatch: config.threadMinBatch,
     source: config.source,
     ...(log === undefined ? {} : { log }),
   });

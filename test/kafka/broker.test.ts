@@ -108,6 +108,18 @@ async function partitionEnds(admin: Admin, topic: string): Promise<Map<number, s
   return new Map(offsets.map((o) => [o.partition, o.high]));
 }
 
+/** Runs `request` again (up to 30 s) while it fails with an error kafkajs marks retriable. */
+async function whenSettled<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || attempt >= 60) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 function total(ends: Map<number, string>): number {
   return [...ends.values()].reduce((sum, high) => sum + Number(high), 0);
 }
@@ -196,10 +208,12 @@ describe.skipIf(skipReason !== undefined)('real Kafka broker', () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       expect(topics[0]!.partitions).toHaveLength(PARTITIONS);
       expect(topics[0]!.partitions.every((p) => p.leader >= 0)).toBe(true);
-      expect(await partitionEnds(admin, topic)).toEqual(endsBefore);
+      expect(await whenSettled(() => partitionEnds(admin, topic))).toEqual(endsBefore);
 
-      // The first group's committed offsets survived (stored in __consumer_offsets).
-      const [committed] = await admin.fetchOffsets({ groupId: firstGroup, topics: [topic] });
+      // The first group's committed offsets survived (stored in __consumer_offsets). Right after the restart the
+      // broker may still be loading that topic or electing its leaders, and answers with retriable errors
+      // (GROUP_LOAD_IN_PROGRESS, NOT_COORDINATOR, NOT_LEADER_OR_FOLLOWER) meanwhile: ask again until it knows.
+      const [committed] = await whenSettled(() => admin.fetchOffsets({ groupId: firstGroup, topics: [topic] }));
       expect(committed!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(MESSAGES);
 
       // Every message is still there, in the same per-key order.

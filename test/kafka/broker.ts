@@ -16,7 +16,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { describe, it } from 'vitest';
 
 export type KafkaBrokerSource = 'env' | 'local-script' | 'testcontainers';
 export type KafkaBrokers = { brokers: string[]; source: KafkaBrokerSource } | { skip: string };
@@ -202,6 +201,8 @@ export async function kafkaForTests(): Promise<{ broker: KafkaBrokers; skipReaso
   const skipReason = 'skip' in broker ? broker.skip : undefined;
   if (skipReason && !brokerRequired) console.warn(`[kafka tests skipped] ${skipReason}`);
   if (skipReason && brokerRequired) {
+    // Imported here, not at the top: the benchmarks use this module too, outside vitest.
+    const { describe, it } = await import('vitest');
     describe('kafka broker', () => {
       it('is available (CI=true: a missing broker fails instead of skipping)', () => {
         throw new Error(`${skipReason} (CI must start it first: bash scripts/kafka.sh start)`);

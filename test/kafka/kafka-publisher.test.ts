@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectiveDateOf } from '../../src/history';
 import { Ledger } from '../../src/ledger';
 import { CheckpointStore } from '../../src/notifications/checkpoint-store';
-import { KafkaPublisher } from '../../src/notifications/kafka-publisher';
+import { KafkaPublisher, type KafkaPublisherOptions } from '../../src/notifications/kafka-publisher';
 import type { RecordedEvent } from '../../src/store/event-store';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { appendGenerated } from '../notifications/generated-events';
@@ -59,13 +59,15 @@ describe.skipIf(skipReason !== undefined)('Kafka publisher (real broker)', () =>
   let ledger: Ledger;
   let checkpoints: CheckpointStore;
 
-  const publisher = (options: { idempotent?: boolean } = {}) =>
+  const publisher = (options: Partial<KafkaPublisherOptions> = {}) =>
     new KafkaPublisher(ledger.store, {
       brokers,
       topic,
       partitions: 3,
       checkpoints,
       batchSize: 50,
+      // Full batches through the send thread, the small ones of the live tail from the publisher's thread.
+      threadMinBatch: 25,
       source: SOURCE,
       log: () => {},
       ...options,
@@ -174,6 +176,35 @@ describe.skipIf(skipReason !== undefined)('Kafka publisher (real broker)', () =>
     } finally {
       await p.stop();
     }
+  }, 120_000);
+
+  it('replaces a send thread that died (kafkajs in a worker thread): later batches go out through a new one', async () => {
+    const lines: string[] = [];
+    // Every batch through the send thread.
+    const p = publisher({ threadMinBatch: 1, backoff: { initialMs: 50, maxMs: 200 }, log: (line) => lines.push(line) });
+    await p.start();
+    try {
+      await eventually(() => p.status().state === 'live', 60_000, 'live');
+      await appendGenerated(ledger, { from: 385, count: 5, subjects: 20, prefix: 'pub' });
+      let log = await ledger.store.readAll({ maxCount: 10_000 });
+      await eventually(() => p.status().checkpoint === log[log.length - 1]!.position, 30_000, 'the first appends');
+      // What an uncaught error or a crash of the worker would do: the thread is gone.
+      const thread = (p as unknown as { thread: { worker?: { terminate(): Promise<number> } } }).thread;
+      expect(thread.worker).toBeDefined();
+      await thread.worker!.terminate();
+      await appendGenerated(ledger, { from: 390, count: 20, subjects: 20, prefix: 'pub' });
+      log = await ledger.store.readAll({ maxCount: 10_000 });
+      await eventually(() => p.status().checkpoint === log[log.length - 1]!.position, 30_000, 'the appends after the thread died');
+      expect(p.status().published).toBe(25);
+      expect(lines.some((l) => /failed \(attempt 1\)/.test(l)), lines.join('\n')).toBe(true);
+      expect(thread.worker).toBeDefined();
+    } finally {
+      await p.stop();
+    }
+    const log = await ledger.store.readAll({ maxCount: 10_000 });
+    const consumer = await startConsumer(kafka, topic);
+    await consumer.until((m) => new Set(m.map((x) => x.headers.ce_id)).size >= log.length, 60_000, `${log.length} distinct ce_ids`);
+    expectExactlyOnceInKeyOrder(await consumer.stop(), log);
   }, 120_000);
 
   it('resends a batch whose checkpoint write failed after the ack: duplicates (dropped by ce_id), never a gap', async () => {

@@ -36,7 +36,9 @@ describe.skipIf(skipReason !== undefined)('publisher process killed with SIGKILL
     const args = ['bin/sanctions-ledger.mjs', 'publish', '--db', dbPath, '--checkpoint-db', checkpointPath];
     // Small batches make the run last seconds (so the kill lands mid-way) and a kill during a send likely.
     args.push('--brokers', brokers.join(','), '--topic', topic, '--partitions', '4', '--batch-size', '10');
-    const child = spawn('node', args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Full batches (10) through the send thread, the smaller ones of the live tail from the publisher's thread.
+    const env = { ...process.env, LEDGER_PUBLISHER_THREAD_MIN_BATCH: '5' };
+    const child = spawn('node', args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     children.push(child);
