@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Projector } from '../src/projector/projector';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 import { generateLedger } from './generate-ledger';
-import { printTable, rate, rssSampler } from './support';
+import { printTable, rate } from './support';
 
 const argValue = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,7 +20,6 @@ const dir = join(process.cwd(), 'bench', 'results');
 mkdirSync(dir, { recursive: true });
 const ledgerFile = join(dir, `generated-${EVENTS}.db`);
 const rows: Array<Record<string, string | number>> = [];
-const memory = rssSampler();
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 function latencyRow(measure: string, samples: number[], goal: string) {
@@ -50,13 +49,15 @@ rows.push({ measure: 'rebuild all read models', count, p50: `${Math.round(rebuil
 const pickDate = () => new Date(Date.UTC(2000 + Math.floor(Math.random() * 26), Math.floor(Math.random() * 12), 1 + Math.floor(Math.random() * 28))).toISOString().slice(0, 10);
 const sizes: number[] = [];
 const regimeSamples: number[] = [];
+// Warm-up, not counted: the first queries after the load read the index pages from disk into SQLite's cache.
+for (let i = 0; i < 20; i++) await projector.queries.state({ regime: 'EU:RUS', asOf: pickDate() });
 for (let i = 0; i < 200; i++) {
   const t = performance.now();
   const result = await projector.queries.state({ regime: 'EU:RUS', asOf: pickDate() });
   regimeSamples.push(performance.now() - t);
   sizes.push(result.total);
 }
-latencyRow(`state of one regime (EU:RUS, up to ${Math.max(...sizes)} in force) asOf a random date`, regimeSamples, 'p99 < 20 ms');
+latencyRow(`state of one regime (EU:RUS, up to ${Math.max(...sizes)} in force) asOf a random date, after 20 warm-up queries`, regimeSamples, 'p99 < 20 ms');
 
 const [first] = await store.readAll({ maxCount: 1 });
 const from = Date.parse(first!.envelope.recordedAt);
@@ -70,8 +71,8 @@ for (let i = 0; i < 5000; i++) {
   subjectSamples.push(performance.now() - t);
 }
 latencyRow('one subject asOf a random date, knownAt a random instant', subjectSamples, 'p99 < 2 ms');
-memory.stop();
-rows.push({ measure: 'peak RSS', count: '', p50: `${memory.peakMiB()} MiB`, p99: '', goal: 'reported' });
+// The kernel's high-water mark: a timer-based sampler misses the peak, which comes during the synchronous load.
+rows.push({ measure: 'peak RSS (whole run, kernel high-water mark)', count: '', p50: `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`, p99: '', goal: 'reported' });
 printTable(`Read side on a generated ledger of ${count.toLocaleString('en')} events (node ${process.version})`, rows);
 await projector.close();
 await store.close();

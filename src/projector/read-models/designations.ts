@@ -98,16 +98,17 @@ function writer(db: Database.Database): ReadModelWriter {
   };
 }
 
-/** A segment still current, with the state it was cut from and when it became current. */
+/** A segment still current, with when it became current. */
 interface OpenSegment {
   readonly segment: Segment;
-  readonly state: DesignationState;
   readonly recordedFrom: string;
 }
 
 /**
  * Rebuilds keep every designation's state and current segments in memory: a segment row is written once,
  * when it stops being current (both recorded times known) or at the end, never inserted and updated later.
+ * A designation's current segments always carry its current interval (a change of interval replaces them
+ * all), so the rows closed by an event are written with the state before it, and the rest with the last one.
  */
 function bulkLoader(db: Database.Database): BulkLoader {
   const insertRow = db.prepare(INSERT_SEGMENT);
@@ -124,16 +125,13 @@ function bulkLoader(db: Database.Database): BulkLoader {
       const before = previous?.open ?? [];
       const { closed, current } = segmentChanges(before.map((o) => o.segment), previous?.state, segmentsOf(state), state);
       const openOf = (segment: Segment) => before.find((o) => o.segment === segment);
-      for (const segment of closed) {
-        const { state: cutFrom, recordedFrom } = openOf(segment)!;
-        insertSegment(insertRow, key, cutFrom, segment, recordedFrom, recordedAt);
-      }
-      const open = current.map((segment) => openOf(segment) ?? { segment, state, recordedFrom: recordedAt });
+      for (const segment of closed) insertSegment(insertRow, key, previous!.state, segment, openOf(segment)!.recordedFrom, recordedAt);
+      const open = current.map((segment) => openOf(segment) ?? { segment, recordedFrom: recordedAt });
       designations.set(key, { state, open, recordedAt });
     },
     finish() {
       for (const [key, { state, open, recordedAt }] of designations) {
-        for (const o of open) insertSegment(insertRow, key, o.state, o.segment, o.recordedFrom, OPEN_INSTANT);
+        for (const { segment, recordedFrom } of open) insertSegment(insertRow, key, state, segment, recordedFrom, OPEN_INSTANT);
         insertState.run(...stateValues(key, state, recordedAt));
       }
       designations.clear();
