@@ -87,7 +87,8 @@ describe('bitemporal read models against the naive fold', () => {
           await ledger.close();
         }
       }),
-      { numRuns: 100 },
+      // PROPERTY_RUNS=2000 for a longer hunt; a failure prints fast-check's seed and path to replay it.
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
     );
     // The generator must really exercise every kind of event, and most answers must be non-trivial.
     for (const type of ['SubjectDesignated', 'DesignationAmended', 'DesignationCorrected', 'SubjectDelisted']) {
