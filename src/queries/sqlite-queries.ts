@@ -53,6 +53,24 @@ interface HistoryRow {
   data: string;
 }
 
+/** A raw row of VIEW_COLUMNS, in that order. */
+function rowOf(c: unknown[]): SegmentRow {
+  return {
+    subject_id: c[0] as string,
+    designation_id: c[1] as string,
+    subject_kind: c[2] as string,
+    authority: c[3] as string,
+    regime: c[4] as string,
+    designation_from: c[5] as string,
+    designation_to: c[6] as string,
+    recorded_from: c[7] as string,
+    primary_name: c[8] as string,
+    measures: c[9] as string,
+    legal_basis: c[10] as string,
+    authority_reference: c[11] as string | null,
+  };
+}
+
 const VIEW_COLUMNS = `subject_id, designation_id, subject_kind, authority, regime, designation_from, designation_to,
   recorded_from, primary_name, measures, legal_basis, authority_reference`;
 
@@ -62,27 +80,13 @@ const VIEW_COLUMNS = `subject_id, designation_id, subject_kind, authority, regim
  * (recorded_to is the open sentinel, an equality, so the effective-time range after it is usable) and
  * segments superseded after T (none when T is now).
  */
-function atSql(columns: string, filter: string, orderBy: string | undefined, time: (column: string) => string = (column) => column): string {
+function atSql(columns: string, filter: string, orderBy: string, time: (column: string) => string = (column) => column): string {
   const [recordedFrom, recordedTo, effectiveFrom, effectiveTo] = ['recorded_from', 'recorded_to', 'effective_from', 'effective_to'].map(time);
   const inForce = `${recordedFrom} <= @knownAt AND ${effectiveFrom} <= @asOf AND ${effectiveTo} > @asOf`;
   const current = `${recordedTo} = '${OPEN_INSTANT}' AND ${inForce}`;
   const superseded = `${recordedTo} > @knownAt AND ${recordedTo} < '${OPEN_INSTANT}' AND ${inForce}`;
   const part = (condition: string) => `SELECT ${columns} FROM designation_segments WHERE ${filter} AND ${condition}`;
-  return `${part(current)} UNION ALL ${part(superseded)}${orderBy === undefined ? '' : ` ORDER BY ${orderBy}`}`;
-}
-
-/**
- * Raw rows of VIEW_COLUMNS in (regime, subject, designation) order. Sorted here rather than by SQLite, whose
- * sorter copies every wide row: for thousands of rows that was a quarter of the query. Regimes and ids are
- * ASCII (their codecs say so), so JavaScript's order is SQLite's binary order.
- */
-function byRegimeSubjectDesignation(a: unknown[], b: unknown[]): number {
-  for (const column of [4, 0, 1]) {
-    const x = a[column] as string;
-    const y = b[column] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return `${part(current)} UNION ALL ${part(superseded)} ORDER BY ${orderBy}`;
 }
 
 /**
@@ -101,42 +105,19 @@ function parseList(json: string): readonly string[] {
 }
 
 function toView(row: SegmentRow): DesignationView {
-  return view(row.subject_id, row.designation_id, row.subject_kind, row.authority, row.regime, row.designation_from, row.designation_to,
-    row.recorded_from, row.primary_name, row.measures, row.legal_basis, row.authority_reference);
-}
-
-/** A raw row of VIEW_COLUMNS, in that order, straight to its view (no intermediate row object per row). */
-function rawView(c: unknown[]): DesignationView {
-  return view(...(c as Parameters<typeof view>));
-}
-
-function view(
-  subjectId: string,
-  designationId: string,
-  subjectKind: string,
-  authority: string,
-  regime: string,
-  designationFrom: string,
-  designationTo: string,
-  recordedFrom: string,
-  primaryName: string,
-  measures: string,
-  legalBasis: string,
-  authorityReference: string | null,
-): DesignationView {
   return {
-    subjectId,
-    designationId,
-    subjectKind: subjectKind as SubjectKind,
-    authority: authority as Authority,
-    regime,
-    primaryName,
-    measures: parseList(measures) as readonly Measure[],
-    legalBasis: parseList(legalBasis),
-    ...(authorityReference === null ? {} : { authorityReference }),
-    effectiveFrom: designationFrom,
-    ...(designationTo === OPEN_DATE ? {} : { effectiveTo: designationTo }),
-    recordedAt: recordedFrom,
+    subjectId: row.subject_id,
+    designationId: row.designation_id,
+    subjectKind: row.subject_kind as SubjectKind,
+    authority: row.authority as Authority,
+    regime: row.regime,
+    primaryName: row.primary_name,
+    measures: parseList(row.measures) as readonly Measure[],
+    legalBasis: parseList(row.legal_basis),
+    ...(row.authority_reference === null ? {} : { authorityReference: row.authority_reference }),
+    effectiveFrom: row.designation_from,
+    ...(row.designation_to === OPEN_DATE ? {} : { effectiveTo: row.designation_to }),
+    recordedAt: row.recorded_from,
   };
 }
 
@@ -198,13 +179,13 @@ export class SqliteLedgerQueries implements LedgerQueries {
    * back as arrays (raw mode): for thousands of rows, building an object per row cost as much as the lookup.
    */
   private inForce(asOf: string, knownAt: string, authority?: string, regime?: string): DesignationView[] {
-    // An authority's regimes are those named `${authority}:...` (';' follows ':'): a range of the regime indexes.
+    // An authority's regimes are those named `${authority}:...` (';' follows ':'): a range of the regime index.
     const filter = regime
       ? `regime = @regime${authority ? ' AND authority = @authority' : ''}`
       : authority
         ? 'regime >= @regimeFrom AND regime < @regimeTo AND authority = @authority'
         : "regime >= ''";
-    const sql = atSql(VIEW_COLUMNS, filter, undefined);
+    const sql = atSql(VIEW_COLUMNS, filter, 'regime, subject_id, designation_id');
     let statement = this.inForceStatements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare<Record<string, string>, unknown[]>(sql).raw(true);
@@ -216,7 +197,7 @@ export class SqliteLedgerQueries implements LedgerQueries {
       ...(regime ? { regime } : authority ? { regimeFrom: `${authority}:`, regimeTo: `${authority};` } : {}),
       ...(authority ? { authority } : {}),
     });
-    return rows.sort(byRegimeSubjectDesignation).map(rawView);
+    return rows.map((columns) => toView(rowOf(columns)));
   }
 
   async state(query: StateQuery): Promise<StateResult> {
