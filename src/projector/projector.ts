@@ -195,21 +195,25 @@ export class Projector {
     if (unknown.length > 0) throw new Error(`unknown read model(s): ${unknown.join(', ')}`);
     const wasRunning = this.running !== undefined;
     await this.stop();
-    while (this.loading !== undefined) await this.loading.catch(() => undefined);
-    const count = await this.bulkLoad(this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName)));
+    const count = await this.loadExclusively(() => this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName)));
     if (wasRunning) this.start();
     return count;
   }
 
+  /** Read models with nothing applied yet (a new views file, or after a load that crashed) are bulk-loaded. */
+  private loadEmptyReadModels(): Promise<number> {
+    return this.loadExclusively(() => this.attached.filter((a) => a.checkpoint === undefined));
+  }
+
   /**
-   * Read models with nothing applied yet (a new views file, or after an interrupted load) are bulk-loaded.
-   * A caller arriving while a load runs waits for it rather than starting a second one on the same connection.
+   * One bulk load at a time on this connection: a caller arriving while one runs waits for it, then picks its
+   * targets (after that load, fewer read models may still be empty).
    */
-  private async loadEmptyReadModels(): Promise<number> {
+  private async loadExclusively(targetsNow: () => Attached[]): Promise<number> {
     while (this.loading !== undefined) await this.loading.catch(() => undefined);
-    const empty = this.attached.filter((a) => a.checkpoint === undefined);
-    if (empty.length === 0) return 0;
-    this.loading = this.bulkLoad(empty);
+    const targets = targetsNow();
+    if (targets.length === 0) return 0;
+    this.loading = this.bulkLoad(targets);
     try {
       return await this.loading;
     } finally {
