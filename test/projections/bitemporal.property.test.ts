@@ -41,6 +41,19 @@ const command: fc.Arbitrary<CommandInput> = fc.oneof(
 /** Gaps between recorded instants in ms; 0 puts two events in the same millisecond. */
 const history = fc.array(fc.tuple(command, fc.constantFrom(0, 1, 500, 86_400_000)), { minLength: 5, maxLength: 60 });
 
+/**
+ * Records the steps on the ledger's clock (refusals are part of the history too). Incremental: the projector
+ * applies each accepted command's events as they are appended; bulk: the caller's next catch-up loads them all.
+ */
+async function replay(ledger: ReturnType<typeof projectedLedger>, steps: ReadonlyArray<[CommandInput, number]>, loading: 'bulk' | 'incremental') {
+  let clock = Date.parse('2024-05-01T00:00:00.000Z');
+  for (const [cmd, gap] of steps) {
+    clock += gap;
+    const result = await ledger.decide(new Date(clock).toISOString(), cmd);
+    if (loading === 'incremental' && E.isRight(result)) await ledger.projector.catchUp();
+  }
+}
+
 describe('bitemporal read models against the naive fold', () => {
   // Bulk: one load of the whole log into empty read models (what a rebuild or a new views file does).
   // Incremental: the live projector, applying each accepted command's events as they are appended.
@@ -50,12 +63,7 @@ describe('bitemporal read models against the naive fold', () => {
       fc.asyncProperty(history, async (steps) => {
         const ledger = projectedLedger();
         try {
-          let clock = Date.parse('2024-05-01T00:00:00.000Z');
-          for (const [cmd, gap] of steps) {
-            clock += gap;
-            const result = await ledger.decide(new Date(clock).toISOString(), cmd); // refusals are part of the history too
-            if (loading === 'incremental' && E.isRight(result)) await ledger.projector.catchUp();
-          }
+          await replay(ledger, steps, loading);
           await ledger.projector.catchUp();
           const raw: RawEvent[] = (await ledger.store.readAll({ maxCount: 10_000 })).map((r) => ({ recordedAt: r.envelope.recordedAt, event: decodeRecorded(r) }));
           for (const r of raw) seen.events.set(r.event.type, (seen.events.get(r.event.type) ?? 0) + 1);
@@ -103,12 +111,7 @@ describe('bitemporal read models against the naive fold', () => {
       fc.asyncProperty(history, async (steps) => {
         const ledger = projectedLedger();
         try {
-          let clock = Date.parse('2024-05-01T00:00:00.000Z');
-          for (const [cmd, gap] of steps) {
-            clock += gap;
-            const result = await ledger.decide(new Date(clock).toISOString(), cmd);
-            if (E.isRight(result)) await ledger.projector.catchUp(); // incremental, one command at a time
-          }
+          await replay(ledger, steps, 'incremental');
           const knownAt = new Date().toISOString();
           const before = await Promise.all(DATES.map((asOf) => ledger.queries.state({ asOf, knownAt })));
           await ledger.projector.rebuild();
