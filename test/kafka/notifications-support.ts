@@ -10,6 +10,7 @@ import { kafkaLogLevelFromEnv } from '../../src/notifications/kafka-publisher';
 import type { RecordedEvent } from '../../src/store/event-store';
 
 export interface Consumed {
+  readonly topic: string;
   readonly partition: number;
   readonly offset: string;
   readonly key: string;
@@ -32,17 +33,19 @@ export function headerText(headers: IHeaders | undefined): Record<string, string
 }
 
 /**
- * A consumer in a fresh group, from the beginning of the topic, collecting messages in arrival order (which
- * per partition is offset order). `stop()` resolves with everything received.
+ * A consumer in a fresh group, from the beginning of the topic (or topics: one group join for all of them),
+ * collecting messages in arrival order (which per partition is offset order). `stop()` resolves with everything
+ * received.
  */
-export async function startConsumer(kafka: Kafka, topic: string) {
+export async function startConsumer(kafka: Kafka, topics: string | readonly string[]) {
   const consumer = kafka.consumer({ groupId: `notification-test-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const received: Consumed[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.subscribe({ topics: typeof topics === 'string' ? [topics] : [...topics], fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ partition, message }) => {
+    eachMessage: async ({ topic, partition, message }) => {
       received.push({
+        topic,
         partition,
         offset: message.offset,
         key: message.key!.toString(),

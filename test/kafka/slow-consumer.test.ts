@@ -42,7 +42,7 @@ describe.skipIf(skipReason !== undefined)('a slow consumer that crashes, with a 
         autoCommit: false,
         eachMessage: async ({ topic: t, partition, message }: EachMessagePayload) => {
           await new Promise((r) => setTimeout(r, 1)); // slow
-          received.push({ partition, offset: message.offset, key: message.key!.toString(), headers: headerText(message.headers), value: message.value!.toString(), timestamp: message.timestamp });
+          received.push({ topic: t, partition, offset: message.offset, key: message.key!.toString(), headers: headerText(message.headers), value: message.value!.toString(), timestamp: message.timestamp });
           if (++sinceCommit >= 50) {
             sinceCommit = 0;
             await consumer.commitOffsets([{ topic: t, partition, offset: String(Number(message.offset) + 1) }]);
