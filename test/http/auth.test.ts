@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authConfigFromEnv, AuthConfigError, digestOf, matchToken, parseTokenFile, parseTokenList } from '../../src/http/auth-config';
+import { COMMAND_TYPES } from '../../src/commands/command-catalogue';
 import { AUTH, asReader, asWriter, bearer, designation, logCapture, testService, TOKENS, type TestService } from './support';
 
 describe('token configuration', () => {
@@ -128,6 +129,57 @@ describe('authentication and roles over HTTP', () => {
     expect(text).toContain('"principal":"alice"');
     for (const token of Object.values(TOKENS)) expect(text).not.toContain(token);
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('every route of the OpenAPI document', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await testService({ seed: true, withImports: true });
+  });
+  afterAll(() => service.close());
+
+  /** Every operation the document lists, path parameters filled in with a real value. */
+  async function operations(): Promise<Array<{ method: string; url: string }>> {
+    const doc = (await service.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const fill = (path: string) => path.replace('{format}', 'un-xml').replace(/\{[^}]+\}/g, 'ro-kwang-chol');
+    return Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: fill(path) })));
+  }
+  const countEvents = async () => (await service.store.readAll({ maxCount: 100_000 })).length;
+
+  it('every write (POST) refuses a missing, malformed, unknown, expired or reader token, and appends nothing', async () => {
+    const writes = (await operations()).filter((o) => o.method === 'POST');
+    // Every command type, its aliases, the upload of a list file and verify: a document that lost them would pass vacuously.
+    expect(writes.map((w) => w.url)).toEqual(expect.arrayContaining([...COMMAND_TYPES.map((type) => `/commands/${type}`), '/resolutions', '/subjects/ro-kwang-chol/delistings', '/imports/un-xml', '/verify']));
+    const before = await countEvents();
+    const refusals: Array<[Record<string, string>, number]> = [
+      [{}, 401],
+      [{ authorization: 'Basic YWxpY2U6c2VjcmV0' }, 401],
+      [{ authorization: 'Bearer ' }, 401],
+      [bearer(TOKENS.unknown), 401],
+      [bearer(TOKENS.expired), 401],
+      [asReader, 403],
+    ];
+    for (const { url } of writes) {
+      for (const [headers, status] of refusals) {
+        const response = await service.app.inject({ method: 'POST', url, headers: { ...headers, 'content-type': 'application/json' }, payload: designation('never-written') });
+        expect(response.statusCode, `POST ${url} with ${JSON.stringify(headers)}`).toBe(status);
+        expect(response.headers['www-authenticate'], url).toMatch(/^Bearer realm="sanctions-ledger"/);
+      }
+    }
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('every read (GET) is refused without a token and answered to a reader', async () => {
+    const reads = (await operations()).filter((o) => o.method === 'GET' && !['/health', '/ready', '/docs'].includes(o.url) && !o.url.startsWith('/docs'));
+    expect(reads.map((r) => r.url)).toEqual(expect.arrayContaining(['/state', '/subjects/ro-kwang-chol']));
+    expect((await service.app.inject({ url: '/feed' })).statusCode).toBe(401); // a stream: a reader's answer never ends (test/notifications/sse-route.test.ts)
+    for (const { url } of reads.filter((r) => r.url !== '/feed')) {
+      const query = '?asOf=2024-12-16';
+      expect((await service.app.inject({ url: url + query })).statusCode, url).toBe(401);
+      const answered = await service.app.inject({ url: url + query, headers: asReader });
+      expect([401, 403], `${url} as a reader: ${answered.body.slice(0, 200)}`).not.toContain(answered.statusCode);
+    }
   });
 });
 

@@ -8,11 +8,7 @@ const UN_FILE = resolve(__dirname, '../../../shared/data/lists/un/un_consolidate
 let service: TestService;
 
 beforeAll(async () => {
-  service = await testService();
-  await service.app.close(); // rebuild with the import route enabled over the same store and projector
-  const { buildServer } = await import('../../src/http/server');
-  const { AUTH } = await import('./support');
-  service = { ...service, app: await buildServer({ auth: AUTH, ledger: service.ledger, projector: service.projector, imports: { projector: service.projector } }) };
+  service = await testService({ withImports: true });
 });
 afterAll(() => service.close());
 

@@ -60,7 +60,9 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export interface TestServiceOptions extends Partial<Omit<ServerOptions, 'ledger' | 'projector'>> {
+export interface TestServiceOptions extends Partial<Omit<ServerOptions, 'ledger' | 'projector' | 'imports'>> {
+  /** Enable `POST /imports/{format}` over the service's own projector. */
+  readonly withImports?: boolean;
   /** Wraps the in-memory SQLite store (e.g. to make it fail on purpose). */
   readonly wrapStore?: (store: EventStore) => EventStore;
   /** Record the worked example first. */
@@ -78,7 +80,8 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
   const projector = Projector.open(store, ':memory:');
   await projector.catchUp();
   projector.start();
-  const app = await buildServer({ auth: AUTH, ...options, ledger, projector });
+  const { withImports, wrapStore: _w, seed: _s, recordedAt: _r, ...serverOptions } = options;
+  const app = await buildServer({ auth: AUTH, ...serverOptions, ledger, projector, ...(withImports ? { imports: { projector } } : {}) });
   return {
     app,
     ledger,
