@@ -25,20 +25,14 @@ import { Ledger } from '../../src/ledger';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { countEvents as countEventsInFile, runCli } from '../support/cli';
 import { damage, mutateBody, mutationArb, prerequisite, randomJsonArb, serialise, textDamageArb, VALID_SOURCE, validData, type Json, type Verdict } from './support/commands';
-import { BAD_IDENTIFIERS, IMPOSSIBLE_DATES, reportCases, SEEDS, unicodeText } from './support/hostile';
+import { BAD_IDENTIFIERS, counter, IMPOSSIBLE_DATES, reportCases, SEEDS, unicodeText } from './support/hostile';
 
 const SEED = SEEDS.cli;
 const RUNS = { parse: 4_600, files: 700, commands: 5_000, processes: 20 };
 const MAX_DEPTH = 64;
 
-const counts: Record<string, number> = {};
-const tally = (what: string) => {
-  counts[what] = (counts[what] ?? 0) + 1;
-};
-const outcomes: Record<string, number> = {};
-const outcome = (what: string) => {
-  outcomes[what] = (outcomes[what] ?? 0) + 1;
-};
+const { counts, add: tally } = counter();
+const { counts: outcomes, add: outcome } = counter();
 
 let dir: string;
 let dbFile: string;

@@ -43,16 +43,13 @@ import {
   type Json,
   type Verdict,
 } from './support/commands';
-import { BAD_INSTANTS, BAD_REGIMES, futureInstant, IMPOSSIBLE_DATES, PERCENT_JUNK, reportCases, SEEDS, unicodeText } from './support/hostile';
+import { BAD_INSTANTS, BAD_REGIMES, counter, futureInstant, IMPOSSIBLE_DATES, PERCENT_JUNK, reportCases, SEEDS, unicodeText } from './support/hostile';
 
 const SEED = SEEDS.http;
 const RUNS = { reads: 4_200, commands: 5_600, oversized: 120, socket: 360, feed: 90 };
 
-const counts: Record<string, number> = {};
-const tally = (what: string) => {
-  counts[what] = (counts[what] ?? 0) + 1;
-};
-const outcomes: Record<string, number> = {};
+const { counts, add: tally } = counter();
+const { counts: outcomes, add: outcome } = counter();
 
 let dir: string;
 let store: SqliteEventStore;
@@ -252,7 +249,7 @@ interface Res {
 /** The invariants every answer must keep; `before`/`after` are the event counts around the request. */
 function check(req: Req, res: Res, before: number, after: number): void {
   const where = `${req.method} ${req.url.slice(0, 300)} [${req.note}] -> ${res.statusCode} ${res.body.slice(0, 300)}`;
-  outcomes[res.statusCode] = (outcomes[res.statusCode] ?? 0) + 1;
+  outcome(res.statusCode);
   expect(res.statusCode, where).toBeLessThan(500);
   expect(res.body, where).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack trace, whatever the status
   if (res.statusCode >= 400 && req.method !== 'HEAD') {
@@ -611,7 +608,7 @@ describe('HTTP API under generated hostile input', () => {
               return;
             }
             tally('socket:feed');
-            outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
+            outcome(res.status);
             expect(res.status).toBeLessThan(500);
             if (res.status === 200) {
               expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -28,7 +28,8 @@ import { parseSnapshot } from '../../src/importers/parse';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
-import { reportCases, SEEDS as RUN_SEEDS } from './support/hostile';
+import { billionLaughsDoctype } from '../importers/fixtures';
+import { counter, reportCases, SEEDS as RUN_SEEDS } from './support/hostile';
 import { ENTITY_DOCTYPES, FORMATS, isXml, listMutationArb, mutateList, SEEDS, spliceDoctype, type Seed } from './support/list-seeds';
 
 const SEED = RUN_SEEDS.importers;
@@ -37,14 +38,8 @@ const IMPORT_SAMPLE = 300;
 /** A case that takes longer hangs or blows up: fast-check fails it. */
 const CASE_TIMEOUT_MS = 10_000;
 
-const counts: Record<string, number> = {};
-const tally = (what: string) => {
-  counts[what] = (counts[what] ?? 0) + 1;
-};
-const outcomes: Record<string, number> = {};
-const outcome = (what: string) => {
-  outcomes[what] = (outcomes[what] ?? 0) + 1;
-};
+const { counts, add: tally } = counter();
+const { counts: outcomes, add: outcome } = counter();
 
 let dir: string;
 let started = 0;
@@ -287,7 +282,7 @@ describe('importers under generated hostile files', () => {
     const xmlFormats = FORMATS.filter(isXml);
 
     const attacks = (root: string, target: () => string) => ({
-      'billion laughs': `<!DOCTYPE ${root} [\n<!ENTITY lol "lol">\n${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('\n')}\n]>`,
+      'billion laughs': billionLaughsDoctype(root),
       'quadratic blowup': `<!DOCTYPE ${root} [<!ENTITY a "${'a'.repeat(100_000)}">]>`,
       'XXE file://': `<!DOCTYPE ${root} [<!ENTITY xxe SYSTEM "file://${canary}">]>`,
       'XXE /etc/passwd': `<!DOCTYPE ${root} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`,
@@ -315,12 +310,10 @@ describe('importers under generated hostile files', () => {
           mkdirSync(join(path, '..'), { recursive: true });
           writeFileSync(path, text);
           const hitsBefore = trapHits;
-          const startedAt = Date.now();
           const error = await parseSnapshot(format, [path]).catch((e: unknown) => e);
           const c: Case = { format, paths: [path], options: {}, note: `${format} ${name}`, mustRefuse: true, doctypeIntoSeed: true };
           expectListParseError(error, c);
           expect((error as Error).message).toMatch(/DOCTYPE/);
-          expect(Date.now() - startedAt).toBeLessThan(2_000);
           expect(trapHits - hitsBefore).toBe(0);
           // And through the whole import: nothing appended (a fresh in-memory ledger).
           const store = SqliteEventStore.open(':memory:');

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ListParseError } from '../../src/importers/errors';
 import type { Format } from '../../src/importers/listing';
 import { parseSnapshot } from '../../src/importers/parse';
-import { cleanupTmp, data, tmpFile } from './fixtures';
+import { BILLION_LAUGHS_UN, cleanupTmp, data, tmpFile } from './fixtures';
 
 afterAll(cleanupTmp);
 
@@ -101,18 +101,8 @@ describe('bad input: XML', () => {
   });
 
   it('a "billion laughs" DOCTYPE is refused before any expansion', async () => {
-    const lol = [
-      '<?xml version="1.0"?>',
-      '<!DOCTYPE lolz [',
-      ' <!ENTITY lol "lol">',
-      ...Array.from({ length: 9 }, (_, i) => ` <!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
-      ']>',
-      '<CONSOLIDATED_LIST dateGenerated="2017-06-30"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol9;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>',
-    ].join('\n');
-    const started = Date.now();
-    const err = await failure('un-xml', [tmpFile('lol.xml', lol)]);
+    const err = await failure('un-xml', [tmpFile('lol.xml', BILLION_LAUGHS_UN)]);
     expect(err.message).toMatch(/^lol\.xml line 13: DOCTYPE declares entities; refused/);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('external entities (XXE) and external DTDs are refused', async () => {

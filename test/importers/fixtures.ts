@@ -56,3 +56,19 @@ export function cleanupTmp(): void {
   if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
   tmp = undefined;
 }
+
+/**
+ * The "billion laughs" DOCTYPE for a root element: ten levels of entities, each ten of the one below, so that
+ * one reference to lol9 would expand to 10^9 "lol"s. A parser that expanded it would not come back.
+ */
+export function billionLaughsDoctype(root: string): string {
+  const levels = Array.from({ length: 9 }, (_, i) => ` <!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`);
+  return [`<!DOCTYPE ${root} [`, ' <!ENTITY lol "lol">', ...levels, ']>'].join('\n');
+}
+
+/** A UN document whose DOCTYPE is the billion laughs and whose first name references lol9 (line 13). */
+export const BILLION_LAUGHS_UN = [
+  '<?xml version="1.0"?>',
+  billionLaughsDoctype('lolz'),
+  '<CONSOLIDATED_LIST dateGenerated="2017-06-30"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol9;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>',
+].join('\n');

@@ -10,7 +10,7 @@ import type { Format } from '../../src/importers/listing';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
-import { cleanupTmp, data, tmpFile } from './fixtures';
+import { BILLION_LAUGHS_UN, cleanupTmp, data, tmpFile } from './fixtures';
 
 const store = SqliteEventStore.open(':memory:');
 const projector = Projector.open(store, ':memory:');
@@ -61,18 +61,8 @@ describe('a bad file appends nothing', () => {
   });
 
   it('a "billion laughs" XML is refused before any expansion', async () => {
-    const lol = [
-      '<?xml version="1.0"?>',
-      '<!DOCTYPE lolz [',
-      ' <!ENTITY lol "lol">',
-      ...Array.from({ length: 9 }, (_, i) => ` <!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
-      ']>',
-      '<CONSOLIDATED_LIST dateGenerated="2017-06-30"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol9;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>',
-    ].join('\n');
-    const started = Date.now();
-    const error = await refused('un-xml', tmpFile('lol.xml', lol));
+    const error = await refused('un-xml', tmpFile('lol.xml', BILLION_LAUGHS_UN));
     expect(error.message).toMatch(/^lol\.xml line 13: DOCTYPE declares entities; refused/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('an unknown encoding', async () => {

@@ -9,6 +9,12 @@ import fc from 'fast-check';
 export const SEEDS = { http: 20_250_801, cli: 20_250_802, importers: 20_250_803 } as const;
 
 /** Prints what a suite ran: a line the CI log keeps, and the totals the issue asks for. */
+/** A tally by name, for the case and outcome counts each suite prints. */
+export function counter() {
+  const counts: Record<string, number> = {};
+  return { counts, add: (what: string | number) => void (counts[what] = (counts[what] ?? 0) + 1) };
+}
+
 export function reportCases(suite: string, seed: number, counts: Record<string, number>, startedAt: number): number {
   // Requests a client library refused to send (fetch rejects a header with a control character) are listed, not counted.
   const total = Object.entries(counts)
