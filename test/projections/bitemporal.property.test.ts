@@ -93,6 +93,9 @@ describe('bitemporal read models against the naive fold', () => {
           }
         } finally {
           await ledger.close();
+          // Everything above resolves in microtasks: without a macrotask turn, a long hunt starves vitest's
+          // worker RPC, which then times out ("Timeout calling onTaskUpdate").
+          await new Promise((r) => setImmediate(r));
         }
       }),
       // PROPERTY_RUNS=2000 for a longer hunt; a failure prints fast-check's seed and path to replay it.
