@@ -1,12 +1,16 @@
 /**
  * One concurrent writer, run as its own process by the concurrency test: it sends random, often conflicting
- * commands about a few shared subjects to the HTTP API and prints one JSON line per outcome.
- * Usage: run-ts test/load/writer-process.ts <url> <token> <worker> <count> <seed>
+ * commands to the HTTP API and prints one JSON line per outcome.
+ *   mixed: designations, amendments and delistings about a few shared subjects, one request at a time;
+ *   hot:   amendments of ONE designation, `inFlight` requests at a time, so that the two services keep
+ *          deciding on a revision the other has just moved.
+ * Usage: run-ts test/load/writer-process.ts <url> <token> <worker> <count> <seed> [mixed|hot] [inFlight]
  */
 export {};
 
-const [url, token, worker, countText, seedText] = process.argv.slice(2);
+const [url, token, worker, countText, seedText, mode = 'mixed', inFlightText = '1'] = process.argv.slice(2);
 const count = Number(countText);
+const inFlight = Number(inFlightText);
 let seed = Number(seedText);
 const random = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -19,7 +23,7 @@ const REGIMES = ['EU:RUS', 'UN:DPRK'];
 const DATES = ['2024-01-01', '2024-04-01', '2024-07-01', '2024-10-01', '2025-01-01', '2025-04-01'];
 const source = { publisher: 'concurrency test' };
 
-function command(): { type: string; data: Record<string, unknown> } {
+function mixedCommand(): { type: string; data: Record<string, unknown> } {
   const subjectId = pick(SUBJECTS);
   const regime = pick(REGIMES);
   const effectiveFrom = pick(DATES);
@@ -33,9 +37,16 @@ function command(): { type: string; data: Record<string, unknown> } {
   }
 }
 
-for (let i = 0; i < count; i++) {
-  const { type, data } = command();
-  const commandId = `w${worker}-${i}`;
+/** The hot designation is made by the test before the writers start. */
+const HOT_SUBJECT = 'hot';
+function hotCommand(i: number): { type: string; data: Record<string, unknown> } {
+  // A legal basis of its own per command: every amendment changes something, so none is refused as a no-op.
+  return { type: 'AmendDesignation', data: { subjectId: HOT_SUBJECT, regime: 'EU:RUS', effectiveFrom: pick(DATES), changes: { legalBasis: [`ACT-w${worker}-${i}`] } } };
+}
+
+async function send(i: number): Promise<void> {
+  const { type, data } = mode === 'hot' ? hotCommand(i) : mixedCommand();
+  const commandId = `${mode === 'hot' ? 'h' : 'w'}${worker}-${i}`;
   const response = await fetch(`${url}/commands/${type}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -44,3 +55,10 @@ for (let i = 0; i < count; i++) {
   const body = (await response.json()) as { events?: Array<{ position: string }>; rule?: string; attempts?: number };
   process.stdout.write(`${JSON.stringify({ commandId, type, data, status: response.status, rule: body.rule, attempts: body.attempts, positions: body.events?.map((e) => e.position) ?? [] })}\n`);
 }
+
+let next = 0;
+await Promise.all(
+  Array.from({ length: inFlight }, async () => {
+    while (next < count) await send(next++);
+  }),
+);
