@@ -16,7 +16,7 @@ import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { designate } from '../support/fixtures';
 import { writer } from '../support/metadata';
 
-const MUTATIONS = 1000;
+const MUTATIONS = Number(process.env.LEDGER_TAMPER_MUTATIONS ?? 1000);
 let dir: string;
 let file: string;
 let rows: Array<{ position: number; stream_id: string; revision: number; data: string; envelope: string; type: string }>;

@@ -25,10 +25,10 @@ import { Ledger } from '../../src/ledger';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { countEvents as countEventsInFile, runCli } from '../support/cli';
 import { damage, mutateBody, mutationArb, prerequisite, randomJsonArb, serialise, textDamageArb, VALID_SOURCE, validData, type Json, type Verdict } from './support/commands';
-import { BAD_IDENTIFIERS, counter, IMPOSSIBLE_DATES, reportCases, SEEDS, unicodeText } from './support/hostile';
+import { BAD_IDENTIFIERS, counter, FUZZ_TIMEOUT_MS, IMPOSSIBLE_DATES, reportCases, scaled, SEEDS, unicodeText } from './support/hostile';
 
 const SEED = SEEDS.cli;
-const RUNS = { parse: 4_600, files: 700, commands: 5_000, processes: 20 };
+const RUNS = { parse: scaled(4_600), files: scaled(700), commands: scaled(5_000), processes: scaled(20) };
 const MAX_DEPTH = 64;
 
 const { counts, add: tally } = counter();
@@ -269,7 +269,7 @@ describe('CLI JSON input under generated hostile input', () => {
       { seed: SEED, numRuns: RUNS.parse, endOnFailure: true },
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it(`readJsonInput reads generated files: a value or an InputError, never anything else (${RUNS.files} cases)`, async () => {
     const files = join(dir, 'inputs');
@@ -306,7 +306,7 @@ describe('CLI JSON input under generated hostile input', () => {
       ),
       { seed: SEED + 1, numRuns: RUNS.files, endOnFailure: true },
     );
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it(`commandData and the command handler refuse every invalid input and append nothing for it (${RUNS.commands} cases)`, async () => {
     await fc.assert(
@@ -380,7 +380,7 @@ describe('CLI JSON input under generated hostile input', () => {
     expect((await ledger.verify()).ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(outcomes['cli:exit-0 (accepted)'] ?? 0).toBeGreaterThan(50);
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it(`the real CLI (node bin/sanctions-ledger.mjs) exits 2 or 3 with one line on stderr and appends nothing (${RUNS.processes} runs)`, () => {
     const db = join(dir, 'process.db');
@@ -428,5 +428,5 @@ describe('CLI JSON input under generated hostile input', () => {
       expect(countEventsInFile(db), context).toBe(events);
     }
     expect(runCli(['--db', db, 'verify']).status).toBe(0);
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 });

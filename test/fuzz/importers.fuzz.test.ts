@@ -29,12 +29,12 @@ import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { billionLaughsDoctype } from '../importers/fixtures';
-import { counter, reportCases, SEEDS as RUN_SEEDS } from './support/hostile';
+import { counter, FUZZ_TIMEOUT_MS, reportCases, scaled, SEEDS as RUN_SEEDS } from './support/hostile';
 import { ENTITY_DOCTYPES, FORMATS, isXml, listMutationArb, mutateList, SEEDS, spliceDoctype, type Seed } from './support/list-seeds';
 
 const SEED = RUN_SEEDS.importers;
-const RUNS_PER_FORMAT = 1_720;
-const IMPORT_SAMPLE = 300;
+const RUNS_PER_FORMAT = scaled(1_720);
+const IMPORT_SAMPLE = scaled(300);
 /** A case that takes longer hangs or blows up: fast-check fails it. */
 const CASE_TIMEOUT_MS = 10_000;
 
@@ -215,7 +215,7 @@ describe('importers under generated hostile files', () => {
         { seed: SEED + index, numRuns: RUNS_PER_FORMAT, timeout: CASE_TIMEOUT_MS, endOnFailure: true },
       );
       rmSync(join(dir, 'cases'), { recursive: true, force: true });
-    }, 300_000);
+    }, FUZZ_TIMEOUT_MS);
   });
 
   describe('the whole import: all or nothing', () => {
@@ -274,7 +274,7 @@ describe('importers under generated hostile files', () => {
         { seed: SEED + 10, numRuns: IMPORT_SAMPLE, timeout: CASE_TIMEOUT_MS * 3, endOnFailure: true },
       );
       expect((await Ledger.over(store).verify()).ok).toBe(true);
-    }, 300_000);
+    }, FUZZ_TIMEOUT_MS);
   });
 
   describe('XML attacks, explicitly', () => {

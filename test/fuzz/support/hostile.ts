@@ -6,7 +6,23 @@
 import fc from 'fast-check';
 
 /** One seed per suite, printed by each; change it to explore further, keep it fixed to reproduce. */
-export const SEEDS = { http: 20_250_801, cli: 20_250_802, importers: 20_250_803 } as const;
+/**
+ * The soak run (`npm run test:soak`) turns two knobs: LEDGER_FUZZ_SCALE multiplies every suite's case count, and
+ * LEDGER_FUZZ_SEED moves the fixed seeds, so that a long run explores cases CI has not already passed.
+ */
+function knob(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+export const FUZZ_SCALE = knob('LEDGER_FUZZ_SCALE', 1);
+const BASE_SEED = Math.floor(knob('LEDGER_FUZZ_SEED', 20_250_800));
+export const SEEDS = { http: BASE_SEED + 1, cli: BASE_SEED + 2, importers: BASE_SEED + 3 } as const;
+/** A suite's case count at this scale. */
+export const scaled = (cases: number) => Math.max(1, Math.round(cases * FUZZ_SCALE));
+export const FUZZ_TIMEOUT_MS = Math.round(300_000 * Math.max(1, FUZZ_SCALE));
 
 /** Prints what a suite ran: a line the CI log keeps, and the totals the issue asks for. */
 /** A tally by name, for the case and outcome counts each suite prints. */
