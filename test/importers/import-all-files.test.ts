@@ -9,7 +9,9 @@ import type { Format, ListSnapshot, ParseOptions } from '../../src/importers/lis
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
-import { OFAC_2019, OFAC_2025, OFAC_CONS, data, parsed } from './fixtures';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DATA, OFAC_2019, OFAC_2025, OFAC_CONS, data, parsed } from './fixtures';
 
 interface Case {
   readonly name: string;
@@ -65,6 +67,16 @@ async function expectLedgerMatches(projector: Projector, snapshot: ListSnapshot)
 }
 
 describe('every file in the folder imports into an empty ledger', () => {
+  it('the cases below cover every list file in the folder (a new file needs a case)', () => {
+    const files = readdirSync(DATA, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name !== 'SOURCES.md')
+      .map((entry) => relative(DATA, join(entry.parentPath, entry.name)))
+      .sort();
+    const covered = new Set(CASES.flatMap((c) => c.files.map((f) => relative(DATA, f))));
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((f) => !covered.has(f))).toEqual([]);
+  });
+
   for (const c of CASES) {
     it(c.name, async () => {
       const store = SqliteEventStore.open(':memory:');
