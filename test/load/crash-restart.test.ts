@@ -100,14 +100,17 @@ function checkCommandsAtomic(file: string): number {
   return rows.length;
 }
 
-async function readLog(file: string) {
+/** Opens the store file, runs `use` on it, closes it. */
+async function withStore<T>(file: string, use: (store: SqliteEventStore) => Promise<T>): Promise<T> {
   const store = SqliteEventStore.open(file);
   try {
-    return { log: await store.readAll({ maxCount: 1_000_000 }), verified: await verifyLedger(store) };
+    return await use(store);
   } finally {
     await store.close();
   }
 }
+const readLog = (file: string) => withStore(file, (store) => store.readAll({ maxCount: 1_000_000 }));
+const verifyFile = (file: string) => withStore(file, verifyLedger);
 
 async function killAt(service: RunningService, ms: number) {
   await sleep(ms);
@@ -126,7 +129,7 @@ const onTopic = (messages: readonly Consumed[], topic: string) => messages.filte
 /** Waits until the topic holds every event of the ledger's log, then checks it is the log exactly once, in key order. */
 async function expectTopicEqualsLog(consumer: Consumer | undefined, ledger: NamedLedger) {
   if (consumer === undefined) return;
-  const { log } = await readLog(ledger.file);
+  const log = await readLog(ledger.file);
   await consumer.until((messages) => dedupe(onTopic(messages, ledger.topic)).length >= log.length, 120_000, `every event of ${ledger.topic}`);
   expectExactlyOnceInKeyOrder(onTopic(consumer.received, ledger.topic), log);
 }
@@ -167,7 +170,7 @@ describe('SIGKILL of the service, then restart', () => {
         const killMs = (importMs * (round + Math.random())) / ROUNDS;
         await killAt(service, killMs);
         kills++;
-        const { verified } = await readLog(ledger.file);
+        const verified = await verifyFile(ledger.file);
         expect(verified.ok, JSON.stringify(verified)).toBe(true);
         // One transaction: the file is recorded whole or not at all.
         const count = checkCommandsAtomic(ledger.file);
@@ -210,7 +213,7 @@ describe('SIGKILL of the service, then restart', () => {
         await killAt(service, 300 + Math.random() * 1500);
         kills++;
         await stream;
-        const { verified } = await readLog(main.file);
+        const verified = await verifyFile(main.file);
         expect(verified.ok, JSON.stringify(verified)).toBe(true);
         checkCommandsAtomic(main.file);
       }
