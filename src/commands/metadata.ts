@@ -3,8 +3,7 @@ import * as t from 'io-ts';
 import { Actor, NonEmptyString, Source } from '../../events';
 
 export const CommandMetadata = t.exact(
-  t.intersection(
-  [
+  t.intersection([
     t.type({ actor: Actor, source: Source }),
     t.partial({ commandId: NonEmptyString, correlationId: NonEmptyString, causationId: NonEmptyString }),
   ]),
