@@ -29,16 +29,21 @@ export const Source = t.exact(
 export type Source = t.TypeOf<typeof Source>;
 
 /** What the command handler supplies for each new event. */
-export const EnvelopeInput = t.type(
-  {
-    eventId: NonEmptyString,
-    schemaVersion: t.number,
-    actor: Actor,
-    source: Source,
-    commandId: NonEmptyString,
-    correlationId: NonEmptyString,
-    causationId: NonEmptyString,
-  },
+export const EnvelopeInput = t.intersection(
+  [
+    t.type({
+      eventId: NonEmptyString,
+      schemaVersion: t.number,
+      actor: Actor,
+      source: Source,
+      commandId: NonEmptyString,
+      correlationId: NonEmptyString,
+      causationId: NonEmptyString,
+    }),
+    // SHA-256 of the command (type and data) that appended the event, so a command id reused with a different
+    // body is told from a retry. Absent on events recorded before it existed.
+    t.partial({ commandHash: Sha256 }),
+  ],
   'EnvelopeInput',
 );
 export type EnvelopeInput = t.TypeOf<typeof EnvelopeInput>;

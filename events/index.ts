@@ -5,3 +5,4 @@ export * from './designation-events';
 export * from './envelope';
 export * from './catalogue';
 export * from './decode-errors';
+export * from './strict';

@@ -34,6 +34,13 @@ export const IsoDate = t.brand(
 );
 export type IsoDate = t.TypeOf<typeof IsoDate>;
 
+/**
+ * The read models store an open end as 9999-12-31, so that day cannot be a real date: commands and query
+ * parameters refuse dates from it on (stored events are still read as they are).
+ */
+export const DATE_CEILING = '9999-12-31';
+export const isBeforeDateCeiling = (date: string): boolean => date < DATE_CEILING;
+
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 export interface PartialDateBrand {
   readonly PartialDate: unique symbol;

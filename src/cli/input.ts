@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import secureJson from 'secure-json-parse';
+import { firstDuplicateKey } from '../json/duplicate-keys';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
@@ -58,6 +59,8 @@ export function parseJson(text: string, label: string): unknown {
     const reason = (error as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     throw new InputError(`${label}: malformed JSON at ${where}: ${reason}`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) throw new InputError(`${label}: the key ${duplicate} is given twice; give each key once`);
   // The same rule and library as the HTTP body parser: such keys would otherwise reach the events.
   try {
     if (typeof value === 'object' && value !== null) secureJson.scan(value as Record<string, unknown>, { protoAction: 'error', constructorAction: 'error' });

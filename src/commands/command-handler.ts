@@ -3,10 +3,11 @@
  * revision; on a conflict re-read and re-decide a bounded number of times. Idempotent by command id: a command
  * already in its stream returns the first result and appends nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import { catalogue, decodeEvent, fieldErrors, readStoredEvent, type LedgerEvent } from '../../events';
-import { foldEvents, type Decider } from '../domain/decider';
+import { catalogue, decodeEvent, fieldErrors, readStoredEvent, strictFieldErrors, type LedgerEvent } from '../../events';
+import { canonicalJson } from '../audit/canonical-json';
+import { foldEvents, refuse, type Decider } from '../domain/decider';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -65,6 +66,15 @@ function nonFinitePath(value: unknown, root: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * What "the same command" means for idempotency: the same type and the same decoded data (canonical JSON, so key
+ * order does not matter). The source and the correlation and causation ids are not part of it: a retry may carry
+ * a fresh retrieval time or trace id, and imports re-run a file under the ids they derive from it.
+ */
+export function commandHashOf(type: string, data: unknown): string {
+  return createHash('sha256').update(canonicalJson({ type, data })).digest('hex');
 }
 
 /** Which command of a batch failed, and why; nothing of the batch was appended. */
@@ -174,7 +184,10 @@ export class CommandHandler {
     if (E.isLeft(data)) return E.left(invalid(fieldErrors(data.left), 'data'));
     const meta = CommandMetadata.decode(metadata);
     if (E.isLeft(meta)) return E.left(invalid(fieldErrors(meta.left)));
-    // The codecs let unknown fields through, and JSON.parse turns 1e999 into Infinity: refuse here what the
+    // Fields the codec does not name would be dropped silently by t.exact: refuse them, with their path.
+    const excess = [...strictFieldErrors(spec.codec, command.data, 'data'), ...strictFieldErrors(CommandMetadata, metadata)];
+    if (excess.length > 0) return E.left(invalid(excess));
+    // JSON.parse turns 1e999 into Infinity: refuse here what the
     // append could not serialise (it would throw mid-append instead of answering invalid-command).
     const unstorable = nonFinitePath(command.data, 'data') ?? nonFinitePath(metadata, '');
     if (unstorable !== undefined) {
@@ -235,19 +248,30 @@ export class CommandHandler {
     commandId: string,
     metadata: CommandMetadata,
   ): E.Either<CommandFailure, { duplicateOf?: RecordedEvent[]; appended: EventToAppend[] }> {
+    const commandHash = commandHashOf(type, data);
     const earlier = stream.recorded.filter((e) => e.envelope.commandId === commandId);
-    if (earlier.length > 0 || stream.toAppend.some((e) => e.envelope.commandId === commandId)) {
+    const pending = stream.toAppend.filter((e) => e.envelope.commandId === commandId);
+    const first = earlier[0]?.envelope ?? pending[0]?.envelope;
+    if (first !== undefined) {
+      // Events recorded before commandHash existed cannot be compared: they stay plain duplicates, as before.
+      if (first.commandHash !== undefined && first.commandHash !== commandHash) {
+        return refuse(
+          'command-id-reused',
+          'commandId',
+          `command id "${commandId}" was first used in ${stream.streamId} for a different command; a retry must send the same type and data, a new command needs a new id`,
+        );
+      }
       return E.right({ duplicateOf: earlier, appended: [] });
     }
     const decision = decider.decide({ type, data }, stream.state) as E.Either<CommandFailure, readonly LedgerEvent[]>;
     if (E.isLeft(decision)) return decision;
-    const appended = decision.right.map((event) => this.envelop(event, commandId, metadata));
+    const appended = decision.right.map((event) => this.envelop(event, commandId, commandHash, metadata));
     stream.state = decision.right.reduce(decider.evolve, stream.state);
     stream.toAppend.push(...appended);
     return E.right({ appended });
   }
 
-  private envelop(event: LedgerEvent, commandId: string, metadata: CommandMetadata): EventToAppend {
+  private envelop(event: LedgerEvent, commandId: string, commandHash: string, metadata: CommandMetadata): EventToAppend {
     return {
       type: event.type,
       data: event.data,
@@ -259,6 +283,7 @@ export class CommandHandler {
         commandId,
         correlationId: metadata.correlationId ?? commandId,
         causationId: metadata.causationId ?? commandId,
+        commandHash,
       } as EventToAppend['envelope'],
     };
   }

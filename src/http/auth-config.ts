@@ -49,6 +49,9 @@ export function digestOf(token: string): Buffer {
 function checkSecret(token: string, where: string): Buffer {
   if (token.length < MIN_TOKEN_LENGTH) throw new AuthConfigError(`${where}: token shorter than ${MIN_TOKEN_LENGTH} characters`);
   if (/\s/.test(token)) throw new AuthConfigError(`${where}: token contains whitespace`);
+  // The bearer header is parsed with RFC 6750's b64token alphabet (auth.ts): a token outside it could never be
+  // presented, so it is refused at start rather than failing every request.
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) throw new AuthConfigError(`${where}: token has characters a bearer token cannot carry (RFC 6750: letters, digits, - . _ ~ + / and trailing =)`);
   return digestOf(token);
 }
 
@@ -77,7 +80,7 @@ export function parseTokenList(value: string): TokenEntry[] {
         name: checkName(item.slice(0, first), where),
         role: checkRole(item.slice(first + 1, second), where),
         kind: 'service' as const,
-        digest: checkSecret(item.slice(second + 1), where),
+        digest: checkSecret(item.slice(second + 1), `${where} (${item.slice(0, first)})`),
       };
     });
 }
@@ -105,7 +108,7 @@ export function parseTokenFile(text: string, fileName = 'LEDGER_TOKENS_FILE'): T
       name: checkName(item.name, where),
       role: item.role,
       kind: item.kind ?? 'service',
-      digest: item.token === undefined ? Buffer.from(item.sha256!, 'hex') : checkSecret(item.token, where),
+      digest: item.token === undefined ? Buffer.from(item.sha256!, 'hex') : checkSecret(item.token, `${where} (${item.name})`),
       ...(item.expiresAt === undefined ? {} : { expiresAt: Date.parse(item.expiresAt) }),
     };
   });

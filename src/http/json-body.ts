@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './errors';
+import { firstDuplicateKey } from '../json/duplicate-keys';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
 
 const malformed = (message: string) => new HttpError(400, { error: 'malformed-json', message });
@@ -17,7 +18,11 @@ export function registerJsonParser(app: FastifyInstance, bodyLimit: number): voi
     if (text.trim() === '') return done(malformed('the body is empty; send a JSON object'), undefined);
     if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return done(malformed(`the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     secureParse(request, text, (error, value) => {
-      if (error === null) return done(null, value);
+      if (error === null) {
+        const duplicate = firstDuplicateKey(text);
+        if (duplicate !== undefined) return done(malformed(`the body gives the key ${duplicate} twice; give each key once`), undefined);
+        return done(null, value);
+      }
       try {
         JSON.parse(text);
       } catch (parseError) {

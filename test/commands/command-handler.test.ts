@@ -54,14 +54,14 @@ describe('handling commands', () => {
     expect(await allEvents()).toHaveLength(1);
   });
 
-  it('drops fields the codecs do not name, at every depth, so events hold only what was validated', async () => {
+  it('refuses fields the codecs do not name, at every depth, naming each path, and appends nothing (issue 10 item 7)', async () => {
     const data = { ...designate(), efectiveFrom: '2030-01-01', identity: { names: [{ name: 'RO Kwang Chol', quality: 'primary', note: 'x' }], shoeSize: 44 } };
     const result = await handler.handle({ type: 'DesignateSubject', data }, { ...writer, actor: { ...writer.actor, role: 'admin' } });
-    expect(E.isRight(result)).toBe(true);
-    const [event] = await store.readStream('subject-ro-kwang-chol');
-    expect(event!.data).not.toHaveProperty('efectiveFrom');
-    expect((event!.data as { identity: object }).identity).toEqual({ names: [{ name: 'RO Kwang Chol', quality: 'primary' }] });
-    expect(event!.envelope.actor).toEqual(writer.actor);
+    if (E.isRight(result) || result.left.kind !== 'invalid-command') throw new Error('expected invalid-command');
+    expect(result.left.errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['data.efectiveFrom', 'data.identity.names.0.note', 'data.identity.shoeSize', 'actor.role']),
+    );
+    expect(await allEvents()).toEqual([]);
   });
 
   describe('bad input appends nothing', () => {

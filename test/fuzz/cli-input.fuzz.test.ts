@@ -231,6 +231,32 @@ function buildInput(c: CommandCase): Built {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * The oracle for duplicate keys, written apart from src/json/duplicate-keys.ts (which uses jsonc-parser): a scan
+ * of text that JSON.parse already accepted, one token at a time, with a set of keys per open object.
+ */
+function hasDuplicateKey(text: string): boolean {
+  const token = /\s*("(?:[^"\\]|\\.)*"|[{}[\],:]|[^\s{}[\],:"]+)/gy;
+  const open: Array<Set<string> | undefined> = [];
+  let expectKey = false;
+  for (let match = token.exec(text); match !== null; match = token.exec(text)) {
+    const t = match[1]!;
+    if (t === '{') { open.push(new Set()); expectKey = true; }
+    else if (t === '[') { open.push(undefined); expectKey = false; }
+    else if (t === '}' || t === ']') { open.pop(); expectKey = false; }
+    else if (t === ',') expectKey = open[open.length - 1] !== undefined;
+    else if (t === ':') expectKey = false;
+    else if (expectKey) {
+      const keys = open[open.length - 1]!;
+      const key = JSON.parse(t) as string;
+      if (keys.has(key)) return true;
+      keys.add(key);
+      expectKey = false;
+    }
+  }
+  return false;
+}
+
 describe('CLI JSON input under generated hostile input', () => {
   it(`parseJson returns the value or throws an InputError, whatever the text (${RUNS.parse} cases, seed ${SEED})`, () => {
     fc.assert(
@@ -257,6 +283,10 @@ describe('CLI JSON input under generated hostile input', () => {
         } else if (!reference.ok) {
           expectInputError(error, 'stdin', context);
           outcome('parse:malformed');
+        } else if (hasDuplicateKey(text)) {
+          expectInputError(error, 'stdin', context);
+          if (!prototypeKeyIn(reference.value)) expect((error as Error).message, context).toContain('given twice');
+          outcome('parse:duplicate-key');
         } else if (prototypeKeyIn(reference.value)) {
           expectInputError(error, 'stdin', context);
           outcome('parse:prototype-key');

@@ -11,6 +11,7 @@ import { commandCatalogue, COMMAND_TYPES, type CommandType } from '../../command
 import type { CommandAccepted, CommandFailure } from '../../commands/outcomes';
 import type { Ledger } from '../../ledger';
 import { HttpError, invalidCommand } from '../errors';
+import { checkKnownParameters, type RawQuery } from '../query-params';
 import { codecToJsonSchema, type JsonSchema } from '../io-ts-json-schema';
 import type { ReadSide } from '../read-side';
 import { COMMAND_RESULT, errorResponses, SOURCE_SCHEMA } from '../schemas';
@@ -133,6 +134,8 @@ export async function commandRoutes(app: FastifyInstance, options: CommandRouteO
     async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
       const principal = request.principal;
       if (principal === undefined) throw new HttpError(401, { error: 'unauthorized', message: 'writes need a writer token' });
+      // A write takes no query parameters: `?dryrun=true` must not be ignored into a real write.
+      checkKnownParameters(request.query as RawQuery, []);
       const { data, fields } = commandInput(request.body, idField, request.params.id);
       const metadata = {
         actor: { id: principal.id, kind: principal.kind },

@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/Either';
 import { fieldErrors } from '../../../events/decode-errors';
+import { strictFieldErrors } from '../../../events/strict';
 import { commandCatalogue } from '../../commands/command-catalogue';
 import { subjectDecider, type SubjectState } from '../../domain/subject/decider';
 import type { SubjectCommand } from '../../domain/subject/commands';
@@ -32,9 +33,13 @@ export function checkPlan(plan: ImportPlan, view: ListView): Refusal[] {
   for (const change of plan.changes) {
     let state: SubjectState = view.subjects.get(change.subjectId) ?? subjectDecider.initialState();
     for (const planned of change.commands) {
-      const decoded = commandCatalogue[planned.command.type].codec.decode(planned.command.data);
-      if (E.isLeft(decoded)) {
-        const message = fieldErrors(decoded.left).map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; ');
+      const codec = commandCatalogue[planned.command.type].codec;
+      const decoded = codec.decode(planned.command.data);
+      // The command handler's own checks (text limits, visible names, the date ceiling), so that a file it would
+      // refuse mid-append is refused here, before the first append.
+      const errors = E.isLeft(decoded) ? fieldErrors(decoded.left) : strictFieldErrors(codec, planned.command.data, 'data');
+      if (E.isLeft(decoded) || errors.length > 0) {
+        const message = errors.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; ');
         refusals.push(refusalOf(planned, 'invalid-command', message));
         break;
       }
