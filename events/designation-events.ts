@@ -70,10 +70,24 @@ export type DesignationAmendedData = t.TypeOf<typeof DesignationAmendedData>;
 
 /**
  * A correction rewrites what the ledger recorded, as of the designation's original effective date.
- * Besides the attributes it may move the interval itself (a wrongly recorded effective or delisting date).
+ * Besides the attributes it may move the interval itself (a wrongly recorded effective or delisting date), or
+ * withdraw what should never have been recorded (an import retracted as bad, see src/importers/import/retract.ts):
+ *   withdrawn            the designation itself: it never had effect, at any date
+ *   delistingWithdrawn   its delisting: it is in force again with no end
+ *   amendmentsWithdrawn  its amendments recorded from the list files published on these dates
+ * All optional, so every correction recorded before they existed reads as it did.
  */
 export const DesignationCorrections = t.exact(
-  t.intersection([changeableFields, t.partial({ effectiveFrom: IsoDate, effectiveTo: IsoDate })]),
+  t.intersection([
+    changeableFields,
+    t.partial({
+      effectiveFrom: IsoDate,
+      effectiveTo: IsoDate,
+      withdrawn: t.literal(true),
+      delistingWithdrawn: t.literal(true),
+      amendmentsWithdrawn: nonEmptyArray(IsoDate, 'amendmentsWithdrawn (publication dates)'),
+    }),
+  ]),
   'DesignationCorrections',
 );
 export type DesignationCorrections = t.TypeOf<typeof DesignationCorrections>;

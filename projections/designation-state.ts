@@ -23,6 +23,8 @@ export interface DesignationAttributes {
 export interface Amendment {
   readonly effectiveFrom: string;
   readonly changes: DesignationChanges;
+  /** The publication date of the list file it was imported from: what a withdrawal names. */
+  readonly publishedOn?: string;
 }
 
 export interface DesignationState {
@@ -34,6 +36,8 @@ export interface DesignationState {
   readonly effectiveFrom: string;
   readonly effectiveTo?: string;
   readonly publishedOn?: string;
+  /** Withdrawn by a correction (a retracted import): it never had effect, at any date. */
+  readonly withdrawn?: true;
   readonly base: DesignationAttributes;
   /** In the order recorded; applied in effective-date order (stable for equal dates). */
   readonly amendments: readonly Amendment[];
@@ -70,16 +74,23 @@ export function evolveDesignation(state: DesignationState | undefined, event: Su
         amendments: [],
       };
     }
-    case 'DesignationAmended':
-      return state && { ...state, amendments: [...state.amendments, { effectiveFrom: event.data.effectiveFrom, changes: event.data.changes }] };
+    case 'DesignationAmended': {
+      const { effectiveFrom, changes, publishedOn } = event.data;
+      return state && { ...state, amendments: [...state.amendments, { effectiveFrom, changes, ...(publishedOn === undefined ? {} : { publishedOn }) }] };
+    }
     case 'DesignationCorrected': {
       if (state === undefined) return state;
-      const { effectiveFrom, effectiveTo, ...changes } = event.data.corrections;
+      const { effectiveFrom, effectiveTo, withdrawn, delistingWithdrawn, amendmentsWithdrawn, ...changes } = event.data.corrections;
+      const { effectiveTo: end, ...rest } = state;
+      const withdrawnDates = (amendmentsWithdrawn ?? []) as readonly string[];
+      const newEnd = delistingWithdrawn === true ? undefined : (effectiveTo ?? end);
       return {
-        ...state,
+        ...rest,
         effectiveFrom: effectiveFrom ?? state.effectiveFrom,
-        ...(effectiveTo === undefined ? {} : { effectiveTo }),
+        ...(newEnd === undefined ? {} : { effectiveTo: newEnd }),
+        ...(withdrawn === true ? { withdrawn: true as const } : {}),
         base: withChanges(state.base, changes),
+        amendments: withdrawnDates.length === 0 ? state.amendments : state.amendments.filter((a) => a.publishedOn === undefined || !withdrawnDates.includes(a.publishedOn)),
       };
     }
     case 'SubjectDelisted':
@@ -110,7 +121,7 @@ export interface Segment {
  */
 export function segmentsOf(state: DesignationState): Segment[] {
   const { effectiveFrom: from, effectiveTo: to } = state;
-  if (to !== undefined && to <= from) return [];
+  if (state.withdrawn === true || (to !== undefined && to <= from)) return [];
   const cuts = [...new Set(state.amendments.map((a) => a.effectiveFrom))]
     .filter((date) => date > from && (to === undefined || date < to))
     .sort();
@@ -148,7 +159,10 @@ export function segmentChanges(
   afterState: DesignationState,
 ): { closed: Segment[]; opened: Segment[]; current: Segment[] } {
   const sameDesignationInterval =
-    beforeState !== undefined && beforeState.effectiveFrom === afterState.effectiveFrom && beforeState.effectiveTo === afterState.effectiveTo;
+    beforeState !== undefined &&
+    beforeState.effectiveFrom === afterState.effectiveFrom &&
+    beforeState.effectiveTo === afterState.effectiveTo &&
+    beforeState.withdrawn === afterState.withdrawn;
   const previous = new Map(before.map((segment) => [segment.effectiveFrom, segment]));
   const kept = new Set<Segment>();
   const current: Segment[] = [];

@@ -23,18 +23,25 @@ const date = fc.constantFrom(...DATES);
 const measures = fc.constantFrom(...MEASURE_SETS);
 const basis = fc.constantFrom(['ACT-1'], ['ACT-2'], ['ACT-1', 'ACT-3']);
 const name = fc.constantFrom('Ivan Petrov', 'Petrov Holdings', 'Kim Chol');
+/** The publication date of the list file an amendment came from, and the withdrawals that undo a bad import. */
+const published = fc.constantFrom('2024-02-01', '2024-08-01');
+const withdrawal = fc.oneof(
+  fc.constant({ withdrawn: true }),
+  fc.constant({ delistingWithdrawn: true }),
+  published.map((p) => ({ amendmentsWithdrawn: [p] })),
+);
 
 const command: fc.Arbitrary<CommandInput> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ subjectId: subject, regime, effectiveFrom: date, measures, legalBasis: basis, name }).map(
     ({ name: n, ...d }): CommandInput => ({ type: 'DesignateSubject', data: { ...d, kind: 'person', identity: { names: [{ name: n, quality: 'primary' }] } } }),
   ) },
-  { weight: 4, arbitrary: fc.record({ subjectId: subject, regime, effectiveFrom: date, changes: fc.oneof(measures.map((m) => ({ measures: m })), basis.map((b) => ({ legalBasis: b })), name.map((n) => ({ identity: { names: [{ name: n, quality: 'primary' }] } }))) }).map(
-    (d): CommandInput => ({ type: 'AmendDesignation', data: d }),
+  { weight: 4, arbitrary: fc.record({ subjectId: subject, regime, effectiveFrom: date, changes: fc.oneof(measures.map((m) => ({ measures: m })), basis.map((b) => ({ legalBasis: b })), name.map((n) => ({ identity: { names: [{ name: n, quality: 'primary' }] } }))), publishedOn: fc.option(published, { nil: undefined }) }).map(
+    ({ publishedOn, ...d }): CommandInput => ({ type: 'AmendDesignation', data: { ...d, ...(publishedOn === undefined ? {} : { publishedOn }) } }),
   ) },
   { weight: 2, arbitrary: fc.record({ subjectId: subject, regime, effectiveFrom: date, legalBasis: basis }).map(
     (d): CommandInput => ({ type: 'DelistSubject', data: { ...d, reason: 'delisted' } }),
   ) },
-  { weight: 2, arbitrary: fc.record({ subjectId: subject, regime, corrections: fc.oneof(date.map((from) => ({ effectiveFrom: from })), date.map((to) => ({ effectiveTo: to })), measures.map((m) => ({ measures: m }))) }).map(
+  { weight: 2, arbitrary: fc.record({ subjectId: subject, regime, corrections: fc.oneof(date.map((from) => ({ effectiveFrom: from })), date.map((to) => ({ effectiveTo: to })), measures.map((m) => ({ measures: m })), withdrawal) }).map(
     (d): CommandInput => ({ type: 'CorrectDesignation', data: { ...d, reason: 'recorded wrongly' } }),
   ) },
 );

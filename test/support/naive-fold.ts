@@ -24,8 +24,9 @@ interface Folded {
   regime: string;
   from: string;
   to: string | undefined;
+  withdrawn: boolean;
   base: Record<string, unknown>;
-  amendments: Array<{ date: string; changes: Record<string, unknown> }>;
+  amendments: Array<{ date: string; changes: Record<string, unknown>; publishedOn?: string }>;
 }
 
 export function naiveInForce(events: readonly RawEvent[], asOf: string, knownAt: string): NaiveDesignation[] {
@@ -42,15 +43,20 @@ export function naiveInForce(events: readonly RawEvent[], asOf: string, knownAt:
         regime: data.regime,
         from: data.effectiveFrom,
         to: undefined,
+        withdrawn: false,
         base: { identity: data.identity, measures: data.measures, legalBasis: data.legalBasis },
         amendments: [],
       });
     } else if (current !== undefined && event.type === 'DesignationAmended') {
-      current.amendments.push({ date: data.effectiveFrom, changes: data.changes });
+      current.amendments.push({ date: data.effectiveFrom, changes: data.changes, publishedOn: data.publishedOn });
     } else if (current !== undefined && event.type === 'DesignationCorrected') {
-      const { effectiveFrom, effectiveTo, ...changes } = data.corrections;
+      const { effectiveFrom, effectiveTo, withdrawn, delistingWithdrawn, amendmentsWithdrawn, ...changes } = data.corrections;
       if (effectiveFrom !== undefined) current.from = effectiveFrom;
       if (effectiveTo !== undefined) current.to = effectiveTo;
+      // A withdrawal: what it names never had effect.
+      if (withdrawn === true) current.withdrawn = true;
+      if (delistingWithdrawn === true) current.to = undefined;
+      if (amendmentsWithdrawn !== undefined) current.amendments = current.amendments.filter((a) => !amendmentsWithdrawn.includes(a.publishedOn));
       Object.assign(current.base, changes);
     } else if (current !== undefined && event.type === 'SubjectDelisted') {
       current.to = data.effectiveFrom;
@@ -58,7 +64,7 @@ export function naiveInForce(events: readonly RawEvent[], asOf: string, knownAt:
   }
   const result: NaiveDesignation[] = [];
   for (const d of folded.values()) {
-    const inForce = d.from <= asOf && (d.to === undefined || asOf < d.to);
+    const inForce = !d.withdrawn && d.from <= asOf && (d.to === undefined || asOf < d.to);
     if (!inForce) continue;
     const attributes: Record<string, any> = { ...d.base };
     const applicable = d.amendments.filter((a) => a.date <= asOf);

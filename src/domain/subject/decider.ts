@@ -11,6 +11,10 @@ import type { AmendDesignation, CorrectDesignation, DelistSubject, DesignateSubj
 export interface DesignationInterval extends EffectiveInterval {
   readonly designationId: string;
   readonly regime: string;
+  /** Withdrawn by a correction: it never had effect, rules ignore it, but its id stays taken. */
+  readonly withdrawn?: boolean;
+  /** Publication dates of the list files its amendments came from (what a withdrawal can name). */
+  readonly amendedIn?: readonly string[];
 }
 
 export interface SubjectState {
@@ -23,7 +27,7 @@ const describeInterval = (d: DesignationInterval) =>
 
 function firstOverlap(state: SubjectState, candidate: DesignationInterval): DesignationInterval | undefined {
   return state.designations.find(
-    (d) => d.regime === candidate.regime && d.designationId !== candidate.designationId && overlaps(d, candidate),
+    (d) => d.regime === candidate.regime && d.designationId !== candidate.designationId && d.withdrawn !== true && overlaps(d, candidate),
   );
 }
 
@@ -70,7 +74,7 @@ function designationInForce(
   command: { subjectId: string; regime: string; effectiveFrom: string; designationId?: string | undefined },
   action: 'delisting' | 'amendment',
 ): E.Either<RuleViolation, DesignationInterval> {
-  const underRegime = state.designations.filter((d) => d.regime === command.regime);
+  const underRegime = state.designations.filter((d) => d.regime === command.regime && d.withdrawn !== true);
   const explicit = command.designationId;
   const found =
     explicit === undefined
@@ -119,8 +123,30 @@ function amend(command: AmendDesignation, state: SubjectState) {
   ])(designationInForce(state, command, 'amendment'));
 }
 
+/** The rules of a withdrawal (corrections.withdrawn / delistingWithdrawn / amendmentsWithdrawn), if any is broken. */
+function withdrawalViolation(target: DesignationInterval, corrections: CorrectDesignation['corrections']) {
+  const { withdrawn, delistingWithdrawn, amendmentsWithdrawn, ...rest } = corrections;
+  if (withdrawn === true && (Object.keys(rest).length > 0 || delistingWithdrawn !== undefined || amendmentsWithdrawn !== undefined)) {
+    return refuse('withdrawal-with-changes', 'corrections.withdrawn', 'a withdrawn designation has nothing left to correct: withdraw it alone');
+  }
+  if (delistingWithdrawn === true && target.effectiveTo === undefined) {
+    return refuse('correction-without-delisting', 'corrections.delistingWithdrawn', `designation ${target.designationId} has no delisting to withdraw`);
+  }
+  if (delistingWithdrawn === true && rest.effectiveTo !== undefined) {
+    return refuse('withdrawal-with-changes', 'corrections.effectiveTo', 'withdraw the delisting or correct its date, not both');
+  }
+  const unknown = ((amendmentsWithdrawn ?? []) as readonly string[]).find((date) => !(target.amendedIn ?? []).includes(date));
+  if (unknown !== undefined) {
+    return refuse('unknown-amendment', 'corrections.amendmentsWithdrawn', `designation ${target.designationId} has no amendment from the list published ${unknown}`);
+  }
+  return undefined;
+}
+
 function correct(command: CorrectDesignation, state: SubjectState) {
-  const underRegime = state.designations.filter((d) => d.regime === command.regime);
+  if (command.designationId !== undefined && state.designations.some((d) => d.designationId === command.designationId && d.withdrawn === true)) {
+    return refuse('already-withdrawn', 'designationId', `designation ${command.designationId} is withdrawn: nothing of it can be corrected`);
+  }
+  const underRegime = state.designations.filter((d) => d.regime === command.regime && d.withdrawn !== true);
   const target =
     command.designationId === undefined
       ? underRegime.reduce<DesignationInterval | undefined>((latest, d) => (latest === undefined || d.effectiveFrom > latest.effectiveFrom ? d : latest), undefined)
@@ -137,17 +163,15 @@ function correct(command: CorrectDesignation, state: SubjectState) {
   if (corrections.effectiveTo !== undefined && target.effectiveTo === undefined) {
     return refuse('correction-without-delisting', 'corrections.effectiveTo', `designation ${target.designationId} has no delisting whose date could be corrected`);
   }
-  const corrected: DesignationInterval = {
-    ...target,
-    effectiveFrom: corrections.effectiveFrom ?? target.effectiveFrom,
-    effectiveTo: corrections.effectiveTo ?? target.effectiveTo,
-  };
+  const withdrawal = withdrawalViolation(target, corrections);
+  if (withdrawal !== undefined) return withdrawal;
+  const corrected = correctedInterval(target, corrections);
   if (corrected.effectiveTo !== undefined && corrected.effectiveTo < corrected.effectiveFrom) {
     return refuse('delisting-before-designation', corrections.effectiveTo !== undefined ? 'corrections.effectiveTo' : 'corrections.effectiveFrom', `the corrected interval would end on ${corrected.effectiveTo}, before it starts on ${corrected.effectiveFrom}`);
   }
-  const clash = firstOverlap(state, corrected);
+  const clash = corrected.withdrawn === true ? undefined : firstOverlap(state, corrected);
   if (clash !== undefined) {
-    return refuse('overlapping-designation', 'corrections.effectiveFrom', `the corrected designation would overlap ${describeInterval(clash)}`);
+    return refuse('overlapping-designation', corrections.delistingWithdrawn === true ? 'corrections.delistingWithdrawn' : 'corrections.effectiveFrom', `the corrected designation would overlap ${describeInterval(clash)}`);
   }
   return accept({
     type: 'DesignationCorrected' as const,
@@ -178,19 +202,31 @@ function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       const { designationId, regime, effectiveFrom, kind } = event.data;
       return { kind, designations: [...state.designations, { designationId, regime, effectiveFrom }] };
     }
-    case 'DesignationAmended':
-      return state;
-    case 'DesignationCorrected': {
-      const { effectiveFrom, effectiveTo } = event.data.corrections;
-      return replaceDesignation(state, event.data.designationId, (d) => ({
-        ...d,
-        effectiveFrom: effectiveFrom ?? d.effectiveFrom,
-        effectiveTo: effectiveTo ?? d.effectiveTo,
-      }));
+    case 'DesignationAmended': {
+      const { publishedOn } = event.data;
+      if (publishedOn === undefined) return state;
+      return replaceDesignation(state, event.data.designationId, (d) => ({ ...d, amendedIn: [...(d.amendedIn ?? []), publishedOn] }));
     }
+    case 'DesignationCorrected':
+      return replaceDesignation(state, event.data.designationId, (d) => correctedInterval(d, event.data.corrections));
     case 'SubjectDelisted':
       return replaceDesignation(state, event.data.designationId, (d) => ({ ...d, effectiveTo: event.data.effectiveFrom }));
   }
+}
+
+/** The interval (and withdrawal marks) a correction leaves; the attributes are the projections' business. */
+function correctedInterval(d: DesignationInterval, corrections: CorrectDesignation['corrections']): DesignationInterval {
+  const { effectiveFrom, effectiveTo, withdrawn, delistingWithdrawn, amendmentsWithdrawn } = corrections;
+  const { effectiveTo: _end, amendedIn, ...rest } = d;
+  const end = delistingWithdrawn === true ? undefined : (effectiveTo ?? d.effectiveTo);
+  const amended = amendmentsWithdrawn === undefined ? amendedIn : amendedIn?.filter((date) => !(amendmentsWithdrawn as readonly string[]).includes(date));
+  return {
+    ...rest,
+    effectiveFrom: effectiveFrom ?? d.effectiveFrom,
+    ...(end === undefined ? {} : { effectiveTo: end }),
+    ...(amended === undefined ? {} : { amendedIn: amended }),
+    ...(withdrawn === true ? { withdrawn: true } : {}),
+  };
 }
 
 /** Drops keys whose value is undefined, so events hold exactly what was said (and hash canonically). */

@@ -12,6 +12,7 @@ import { subjectStream } from '../../commands/command-catalogue';
 import type { SubjectState } from '../../domain/subject/decider';
 import type { ListId } from '../listing';
 import { commandIdPrefix } from './command-builders';
+import { retractedPublicationDates } from './retraction-ids';
 import { listPrefix, prefixRange } from './subject-ids';
 
 export interface CurrentDesignation {
@@ -69,8 +70,10 @@ export function loadListView(db: Database.Database, list: ListId, publishedOn: s
     let subject = subjects.get(row.subject_id);
     if (subject === undefined) subjects.set(row.subject_id, (subject = { designations: [] }));
     subject.kind = state.subjectKind;
-    subject.designations.push({ designationId, regime: row.regime, effectiveFrom: row.effective_from, ...(effectiveTo === undefined ? {} : { effectiveTo }) });
-    if (!inView) continue;
+    // A withdrawn designation (retracted import) never had effect: the rules ignore it, its id stays taken.
+    const withdrawn = state.withdrawn === true;
+    subject.designations.push({ designationId, regime: row.regime, effectiveFrom: row.effective_from, ...(effectiveTo === undefined ? {} : { effectiveTo }), ...(withdrawn ? { withdrawn } : {}) });
+    if (!inView || withdrawn) continue;
     let regimes = current.get(row.subject_id);
     if (regimes === undefined) current.set(row.subject_id, (regimes = new Map()));
     regimes.set(row.regime, {
@@ -102,8 +105,16 @@ function publicationDates(db: Database.Database, list: ListId, publishedOn: stri
        AND substr(command_id, @at, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(command_id, @at, 10) < @before
      ORDER BY position DESC LIMIT 1`,
   );
-  const query = (before: string) =>
-    latestBefore.get({ before, at: ids.from.length + 1, streamFrom: streams.from, streamTo: streams.to, idFrom: ids.from, idTo: ids.to })?.p;
+  // A retracted import (retract.ts) no longer counts: skip its date and look further back.
+  const retracted = retractedPublicationDates(db, list);
+  const query = (before: string): string | undefined => {
+    let date = before;
+    for (;;) {
+      const found = latestBefore.get({ before: date, at: ids.from.length + 1, streamFrom: streams.from, streamTo: streams.to, idFrom: ids.from, idTo: ids.to })?.p;
+      if (found === undefined || !retracted.has(found)) return found;
+      date = found;
+    }
+  };
   const latestPublishedOn = query('9999-99-99');
   let previous: { value: string | undefined } | undefined;
   return {

@@ -15,6 +15,7 @@ import { loadListView } from './current-view';
 import { checkPlan } from './decider-check';
 import { ImportRefusedError } from './errors';
 import { planImport } from './plan';
+import { checkPublicationDate } from './publication-date';
 import { importCorrelationId, importerActor, importSource, type ProvenanceOptions } from './provenance';
 import { changeViews, countChanges, type ImportReport } from './report';
 
@@ -31,6 +32,8 @@ export interface ImportOptions extends ProvenanceOptions, Pick<ParseOptions, 'pu
   /** Plan and check, print the diff, append nothing. */
   readonly dryRun?: boolean;
   readonly onProgress?: (progress: ImportProgress) => void;
+  /** The import's own instant, against which a future publication date is refused (default: the wall clock). */
+  readonly now?: () => Date;
 }
 
 const elapsed = (since: number) => Math.round(performance.now() - since);
@@ -53,6 +56,8 @@ export async function importFiles(ctx: ImportContext, format: Format, files: str
 export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot, options: ImportOptions = {}, parseMs = 0): Promise<ImportReport> {
   const started = performance.now();
   const dryRun = options.dryRun === true;
+  // Before anything else, dry run included: a file dated in the future would lock the list (publication-date.ts).
+  checkPublicationDate(snapshot, (options.now ?? (() => new Date()))());
   await ctx.projector.catchUp();
   const view = loadListView(ctx.projector.db, snapshot.list, snapshot.publishedOn);
   if (view.latestPublishedOn !== undefined && view.latestPublishedOn > snapshot.publishedOn) {
