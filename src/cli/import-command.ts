@@ -3,11 +3,13 @@
  * that list out, as commands (src/importers/import). Importing this module registers the command.
  *
  * Exit codes: 0 imported (or dry run planned); 2 the file is unusable (ListParseError, one line) or unreadable;
- * 3 refused by a rule, or a newer file of the list is already imported; in both cases nothing is appended.
+ * 3 refused by a rule, a newer file of the list is already imported, or an OFAC CSV set lacks a companion file
+ * (add/alt/comments) the list was last imported with; in both cases nothing is appended.
  * 1 an append failed part-way (another writer in between): importing the same file again completes it.
  */
 import cliProgress from 'cli-progress';
-import { Instant } from '../../events/primitives';
+import { Instant, IsoDate } from '../../events/primitives';
+import { MissingCompanionFilesError, refuseMissingCompanions } from '../importers/companions';
 import { Projector } from '../projector/projector';
 import {
   formatChanges,
@@ -81,10 +83,16 @@ program
     if (options.retrievedAt !== undefined && !Instant.is(options.retrievedAt)) {
       fail(EXIT.invalidInput, `--retrieved-at ${JSON.stringify(options.retrievedAt)} is not a UTC instant such as 2024-12-17T09:30:00.000Z`);
     }
+    if (options.publishedOn !== undefined && !IsoDate.is(options.publishedOn)) {
+      fail(EXIT.invalidInput, `--published-on ${JSON.stringify(options.publishedOn)} is not a real calendar date YYYY-MM-DD`);
+    }
     await withLedger(async (ledger, global) => {
       const projector = Projector.open(ledger.store, viewsPathFrom(global));
       const bar = progressBar();
       try {
+        // An OFAC CSV set without a companion file of the last import would read as "all aliases removed".
+        await projector.catchUp();
+        refuseMissingCompanions(projector.db, format, files);
         const report = await importFiles({ ledger, projector }, format, files, {
           ...(options.publishedOn === undefined ? {} : { publishedOn: options.publishedOn }),
           ...(options.list === undefined ? {} : { list: options.list }),
@@ -106,7 +114,7 @@ program
       } catch (error) {
         bar.stop();
         if (error instanceof ListParseError) fail(EXIT.invalidInput, error.message);
-        if (error instanceof ImportRefusedError) fail(EXIT.refused, error.message);
+        if (error instanceof ImportRefusedError || error instanceof MissingCompanionFilesError) fail(EXIT.refused, error.message);
         if (error instanceof ImportIncompleteError) fail(EXIT.failure, error.message);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') fail(EXIT.invalidInput, `cannot read ${(error as NodeJS.ErrnoException).path ?? 'the file'}: ${code}`);

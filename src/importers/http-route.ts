@@ -4,23 +4,29 @@
  *   await app.register(importRoute, { ledger, projector, requireWriter, bodyLimit: 50 * 1024 * 1024 });
  *
  * Body: the raw list file (application/xml, text/xml, text/csv or application/octet-stream), streamed to a
- * temp file (never held whole in memory) and imported exactly as the CLI does. Query: publishedOn (required
- * for ofac-csv), list (OFAC-SDN | OFAC-CONS), dryRun, fileName (the name errors and the recorded source use),
- * retrievedAt, sourceUrl. The OFAC CSV set travels as its primary file alone (sdn.csv / cons_prim.csv).
+ * temp file (never held whole in memory) and imported exactly as the CLI does; or multipart/form-data with one
+ * file part per file of the set, identified by its file name (the OFAC CSV set: sdn.csv add.csv alt.csv
+ * sdn_comments.csv, or the cons_* files). Query: publishedOn (required for ofac-csv), list (OFAC-SDN | OFAC-CONS),
+ * dryRun, fileName (the name errors and the recorded source use), retrievedAt, sourceUrl. Any other parameter,
+ * or one given twice, is refused (a typo such as `dryrun=true` must not turn a dry run into an import).
+ * Compressed uploads (Content-Encoding, or gzip bytes) are refused with 415.
  *
  * 200 the import report; 400 a bad parameter or an unusable file (the one-line ListParseError, with file, line
  * and record); 413 a body over the limit; 415 another content type; 422 refused by a rule or older than the
- * list already held (nothing appended); 409 an append failed part-way (send the same file again to complete).
+ * list already held, or an OFAC CSV set lacking a companion file the list was last imported with (nothing
+ * appended); 409 an append failed part-way (send the same file again to complete).
  */
+import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Instant } from '../../events/primitives';
+import { Instant, IsoDate } from '../../events/primitives';
+import { HttpError } from '../http/errors';
+import { checkKnownParameters } from '../http/query-params';
+import { MissingCompanionFilesError, refuseMissingCompanions } from './companions';
 import { ListParseError } from './errors';
+import { compressed, newSpoolDir, spoolFile, sweepStaleSpools, tooLarge, UploadRefusedError } from './http/spool';
 import { ImportIncompleteError, ImportRefusedError, importFiles, type ImportContext } from './import';
 import type { Format } from './listing';
 
@@ -32,13 +38,16 @@ export interface ImportRouteOptions extends ImportContext {
   readonly requireWriter: onRequestHookHandler | onRequestAsyncHookHandler;
   /** Largest accepted file; default 50 MiB (the full OFAC and UK files are a few MiB). */
   readonly bodyLimit?: number;
-  /** Where uploads are spooled; default the OS temp dir. */
+  /** Where uploads are spooled; default the OS temp dir. Left-overs of killed processes are removed at start. */
   readonly tmpDir?: string;
 }
 
 export const DEFAULT_IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 const FORMATS: readonly Format[] = ['un-xml', 'ofac-csv', 'ofac-xml', 'eu-xml', 'uk-ofsi-csv', 'uk-xml'];
 const CONTENT_TYPES = ['application/xml', 'text/xml', 'text/csv', 'application/octet-stream'];
+const PARAMETERS = ['publishedOn', 'list', 'dryRun', 'fileName', 'retrievedAt', 'sourceUrl'] as const;
+/** The OFAC CSV set has four files; no format takes more. */
+const MAX_FILES = 4;
 /** The name an upload gets when the caller gives none: what the publisher calls the file. */
 const DEFAULT_NAMES: Record<Format, string> = {
   'un-xml': 'consolidated.xml',
@@ -51,63 +60,78 @@ const DEFAULT_NAMES: Record<Format, string> = {
 
 interface Upload {
   readonly dir: string;
-  readonly path: string;
+  readonly paths: readonly string[];
 }
 
-interface ImportQuery {
-  publishedOn?: string;
-  list?: string;
-  dryRun?: string;
-  fileName?: string;
-  retrievedAt?: string;
-  sourceUrl?: string;
-}
+type ImportQuery = Partial<Record<(typeof PARAMETERS)[number], string | string[]>>;
+type CheckedQuery = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
-class RouteError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly body: Record<string, unknown>,
-  ) {
-    super(String(body.message));
+const isUpload = (body: unknown): body is Upload => typeof body === 'object' && body !== null && Array.isArray((body as Upload).paths) && typeof (body as Upload).dir === 'string';
+
+const badParameter = (parameter: string, message: string) => new UploadRefusedError(400, { error: 'invalid-parameter', parameter, message });
+
+/** Unknown parameters and repeats refused (which of two values would win is not obvious to the caller). */
+function checkedQuery(query: ImportQuery): CheckedQuery {
+  checkKnownParameters(query, [...PARAMETERS]);
+  const checked: CheckedQuery = {};
+  for (const name of PARAMETERS) {
+    const value = query[name];
+    if (Array.isArray(value)) throw badParameter(name, `${name} is given ${value.length} times; give it once`);
+    if (value !== undefined) checked[name] = value;
   }
+  return checked;
 }
 
-const isUpload = (body: unknown): body is Upload => typeof body === 'object' && body !== null && typeof (body as Upload).path === 'string' && typeof (body as Upload).dir === 'string';
-
-const badParameter = (parameter: string, message: string) => new RouteError(400, { error: 'invalid-parameter', parameter, message });
-
-/** The caller's file name, reduced to a safe base name (it names a temp file and is recorded as the source). */
-function fileNameOf(format: Format, query: ImportQuery): string {
-  if (query.fileName === undefined) return format === 'ofac-csv' && query.list === 'OFAC-CONS' ? 'cons_prim.csv' : DEFAULT_NAMES[format];
-  const name = query.fileName.replace(/^.*[\\/]/, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  if (name === '' || /^\.+$/.test(name)) throw badParameter('fileName', 'fileName must be a plain file name such as consolidated.xml');
+/** A file name reduced to a safe base name (it names a spooled file and is recorded as the source). */
+function safeName(raw: string, parameter: string): string {
+  const name = raw.replace(/^.*[\\/]/, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+  if (name === '' || /^\.+$/.test(name)) throw badParameter(parameter, `${parameter} must be a plain file name such as consolidated.xml`);
   return name;
 }
 
-function flag(query: ImportQuery): boolean {
+/** The name of a raw-body upload: the caller's fileName, else what the publisher calls the file. */
+function fileNameOf(format: Format, query: ImportQuery): string {
+  const given = typeof query.fileName === 'string' ? query.fileName : undefined;
+  if (given === undefined) return format === 'ofac-csv' && query.list === 'OFAC-CONS' ? 'cons_prim.csv' : DEFAULT_NAMES[format];
+  return safeName(given, 'fileName');
+}
+
+function flag(query: CheckedQuery): boolean {
   if (query.dryRun === undefined || query.dryRun === 'false' || query.dryRun === '0') return false;
   if (query.dryRun === '' || query.dryRun === 'true' || query.dryRun === '1') return true;
   throw badParameter('dryRun', 'dryRun must be true or false');
 }
 
-/** Streams the body to `<tmp>/<random>/<name>`, stopping at the limit (Fastify enforces none on a raw stream). */
-async function spool(payload: Readable, name: string, limit: number, root: string): Promise<Upload> {
-  const dir = await mkdtemp(join(root, 'sanctions-import-'));
-  const path = join(dir, name);
-  let bytes = 0;
+function refuseCompressed(request: FastifyRequest): void {
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') throw compressed();
+}
+
+/** The raw body, spooled to its own directory. */
+async function spoolBody(payload: Readable, name: string, limit: number, root: string): Promise<Upload> {
+  const dir = await newSpoolDir(root);
   try {
-    await pipeline(
-      payload,
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          bytes += chunk.length;
-          if (bytes > limit) throw new RouteError(413, { error: 'payload-too-large', message: `the file is larger than the ${limit} byte limit of this route` });
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    );
-    return { dir, path };
+    return { dir, paths: [await spoolFile(payload, dir, name, limit)] };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Every file part of a multipart body, each under its own (safe) file name; a field part is refused. */
+async function spoolParts(request: FastifyRequest, limit: number, root: string): Promise<Upload> {
+  const dir = await newSpoolDir(root);
+  const paths: string[] = [];
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') throw badParameter(part.fieldname, `multipart field ${JSON.stringify(part.fieldname)} is not taken: send files only, and parameters in the query`);
+      const name = safeName(part.filename ?? '', 'filename');
+      if (paths.some((p) => p.endsWith(`/${name}`))) throw badParameter('filename', `the file ${name} is sent twice`);
+      paths.push(await spoolFile(part.file, dir, name, limit));
+      if (part.file.truncated) throw tooLarge(limit);
+    }
+    if (paths.length === 0) throw badParameter('filename', 'the multipart body has no file part');
+    return { dir, paths };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -119,10 +143,17 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
+/** A client that goes away mid-upload is not a server fault. */
+const isAbort = (error: unknown, request: FastifyRequest) =>
+  request.raw.aborted || request.raw.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((error as NodeJS.ErrnoException).code ?? '') || (error as Error).message === 'aborted';
+
 function errorAnswer(error: unknown, request: FastifyRequest): Answer {
-  if (error instanceof RouteError) return { status: error.statusCode, body: error.body };
+  if (error instanceof UploadRefusedError || error instanceof HttpError) return { status: error.statusCode, body: error.body };
   if (error instanceof ListParseError) {
     return { status: 400, body: { error: 'invalid-list-file', message: error.message, file: error.file, line: error.line, ...(error.record === undefined ? {} : { record: error.record }) } };
+  }
+  if (error instanceof MissingCompanionFilesError) {
+    return { status: 422, body: { error: 'missing-companion-files', message: error.message, missingFiles: error.missingFiles, lastImportFiles: error.lastImportFiles } };
   }
   if (error instanceof ImportRefusedError) return { status: 422, body: { error: 'import-refused', message: error.message, refusals: error.refusals } };
   if (error instanceof ImportIncompleteError) {
@@ -130,10 +161,15 @@ function errorAnswer(error: unknown, request: FastifyRequest): Answer {
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { status: 415, body: { error: 'unsupported-media-type', message: `send the list file as one of ${CONTENT_TYPES.join(', ')}` } };
+    return { status: 415, body: { error: 'unsupported-media-type', message: `send the list file as one of ${CONTENT_TYPES.join(', ')}, or multipart/form-data` } };
   }
+  if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE') return { status: 413, body: { error: 'payload-too-large', message: fastifyError.message } };
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, body: { error: 'bad-request', message: fastifyError.message } };
+  }
+  if (isAbort(error, request)) {
+    request.log.warn({ code: (error as NodeJS.ErrnoException).code }, 'upload aborted by the client; its spooled part is removed');
+    return { status: 400, body: { error: 'upload-aborted', message: 'the upload ended before its last byte' } };
   }
   request.log.error({ err: error }, 'import failed');
   return { status: 500, body: { error: 'internal', message: 'the import failed on the server; the request id helps the operators', requestId: request.id } };
@@ -142,6 +178,8 @@ function errorAnswer(error: unknown, request: FastifyRequest): Answer {
 export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, options) => {
   const limit = options.bodyLimit ?? DEFAULT_IMPORT_BODY_LIMIT;
   const root = options.tmpDir ?? tmpdir();
+  const swept = await sweepStaleSpools(root);
+  if (swept.length > 0) app.log.info({ spools: swept.length }, 'removed uploads left by a killed import');
   // One import at a time per process: two files of one list interleaving would diff against a moving view.
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(run: () => Promise<T>): Promise<T> => {
@@ -150,14 +188,15 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
     return next;
   };
 
+  // Encapsulated in this plugin: the server's other routes keep refusing multipart bodies.
+  await app.register(multipart, { limits: { fileSize: limit, files: MAX_FILES, fields: 0, parts: MAX_FILES } });
   // Registered inside this plugin, so the JSON-only server keeps refusing these types on its other routes.
   app.addContentTypeParser(CONTENT_TYPES, async (request: FastifyRequest, payload: Readable) => {
+    refuseCompressed(request);
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      throw new RouteError(413, { error: 'payload-too-large', message: `the file is larger than the ${limit} byte limit of this route` });
-    }
+    if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
     const { format } = request.params as { format: Format };
-    return spool(payload, fileNameOf(FORMATS.includes(format) ? format : 'un-xml', request.query as ImportQuery), limit, root);
+    return spoolBody(payload, fileNameOf(FORMATS.includes(format) ? format : 'un-xml', request.query as ImportQuery), limit, root);
   });
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorAnswer(error, request);
@@ -177,12 +216,13 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
       config: { access: 'write' },
       schema: {
         tags: ['imports'],
-        summary: 'import an official list file (raw body): diff against the ledger and record the changes',
+        summary: 'import an official list file (raw body, or multipart/form-data for a set of files): diff against the ledger and record the changes',
         params: { type: 'object', properties: { format: { type: 'string', enum: [...FORMATS] } }, required: ['format'] },
         querystring: {
           type: 'object',
+          additionalProperties: false,
           properties: {
-            publishedOn: { type: 'string', description: 'YYYY-MM-DD; required for ofac-csv' },
+            publishedOn: { type: 'string', format: 'date', description: 'YYYY-MM-DD; required for ofac-csv' },
             list: { type: 'string', enum: ['OFAC-SDN', 'OFAC-CONS'] },
             dryRun: { type: 'string', enum: ['true', 'false', '1', '0', ''] },
             fileName: { type: 'string' },
@@ -193,10 +233,15 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
       },
     },
     async (request, reply) => {
-      const upload = isUpload(request.body) ? request.body : undefined;
+      let upload = isUpload(request.body) ? request.body : undefined;
       let answer: Answer;
       try {
-        answer = { status: 200, body: (await handle(request.params.format, request.query, upload)) as unknown as Record<string, unknown> };
+        const query = checkedQuery(request.query);
+        if (upload === undefined && request.isMultipart()) {
+          refuseCompressed(request);
+          upload = await spoolParts(request, limit, root);
+        }
+        answer = { status: 200, body: (await handle(request.params.format, query, upload)) as unknown as Record<string, unknown> };
       } catch (error) {
         answer = errorAnswer(error, request);
       } finally {
@@ -207,22 +252,27 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
     },
   );
 
-  async function handle(formatParam: string, query: ImportQuery, upload: Upload | undefined) {
+  async function handle(formatParam: string, query: CheckedQuery, upload: Upload | undefined) {
     const format = formatParam as Format;
-    if (!FORMATS.includes(format)) throw new RouteError(404, { error: 'not-found', message: `unknown format ${JSON.stringify(formatParam)}: use one of ${FORMATS.join(', ')}` });
+    if (!FORMATS.includes(format)) throw new UploadRefusedError(404, { error: 'not-found', message: `unknown format ${JSON.stringify(formatParam)}: use one of ${FORMATS.join(', ')}` });
     // Another content type was parsed by a parser of the enclosing server (JSON...): not a list file.
-    if (upload === undefined) throw new RouteError(415, { error: 'unsupported-media-type', message: `send the list file as the body, as one of ${CONTENT_TYPES.join(', ')}` });
+    if (upload === undefined) {
+      throw new UploadRefusedError(415, { error: 'unsupported-media-type', message: `send the list file as the body, as one of ${CONTENT_TYPES.join(', ')}, or the files as multipart/form-data` });
+    }
     if (query.list !== undefined && query.list !== 'OFAC-SDN' && query.list !== 'OFAC-CONS') throw badParameter('list', 'list must be OFAC-SDN or OFAC-CONS');
     if (query.retrievedAt !== undefined && !Instant.is(query.retrievedAt)) throw badParameter('retrievedAt', 'retrievedAt must be a UTC instant such as 2024-12-17T09:30:00.000Z');
+    if (query.publishedOn !== undefined && !IsoDate.is(query.publishedOn)) throw badParameter('publishedOn', `publishedOn must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(query.publishedOn.slice(0, 40))}`);
     const dryRun = flag(query);
-    return serially(() =>
-      importFiles({ ledger: options.ledger, projector: options.projector }, format, [upload.path], {
+    return serially(async () => {
+      await options.projector.catchUp();
+      refuseMissingCompanions(options.projector.db, format, upload.paths);
+      return importFiles({ ledger: options.ledger, projector: options.projector }, format, [...upload.paths], {
         dryRun,
         ...(query.publishedOn === undefined ? {} : { publishedOn: query.publishedOn }),
         ...(query.list === undefined ? {} : { list: query.list as 'OFAC-SDN' | 'OFAC-CONS' }),
         ...(query.retrievedAt === undefined ? {} : { retrievedAt: query.retrievedAt }),
         ...(query.sourceUrl === undefined ? {} : { url: query.sourceUrl }),
-      }),
-    );
+      });
+    });
   }
 };

@@ -33,7 +33,8 @@ type OfacList = Extract<ListId, 'OFAC-SDN' | 'OFAC-CONS'>;
 type Role = 'primary' | 'address' | 'alias' | 'comments';
 
 const ROLE_ORDER: Role[] = ['primary', 'address', 'alias', 'comments'];
-const FILE_ROLES: Record<string, { list: OfacList; role: Role }> = {
+/** The files of the set by name (lower case), as OFAC publishes them: what each one is and of which list. */
+export const OFAC_CSV_FILES: Readonly<Record<string, { list: OfacList; role: Role }>> = {
   'sdn.csv': { list: 'OFAC-SDN', role: 'primary' },
   'add.csv': { list: 'OFAC-SDN', role: 'address' },
   'alt.csv': { list: 'OFAC-SDN', role: 'alias' },
@@ -66,7 +67,7 @@ function field(raw: string): string | undefined {
 export async function parseOfacCsv(paths: readonly string[], progress: Progress, publishedOnOption: string | undefined): Promise<ListSnapshot> {
   const byRole = assignRoles(paths);
   const primary = byRole.get('primary')!;
-  const list = FILE_ROLES[basename(primary).toLowerCase()]!.list;
+  const list = OFAC_CSV_FILES[basename(primary).toLowerCase()]!.list;
   if (publishedOnOption === undefined) {
     throw new ListParseError({ file: primary, line: 0, problem: 'OFAC CSV files carry no publication date: pass options.publishedOn (YYYY-MM-DD)' });
   }
@@ -114,9 +115,9 @@ function assignRoles(paths: readonly string[]): Map<Role, string> {
   const byRole = new Map<Role, string>();
   let list: OfacList | undefined;
   for (const p of paths) {
-    const spec = FILE_ROLES[basename(p).toLowerCase()];
+    const spec = OFAC_CSV_FILES[basename(p).toLowerCase()];
     if (spec === undefined) {
-      throw new ListParseError({ file: p, line: 0, problem: `not a file of the OFAC legacy CSV set (expected one of ${Object.keys(FILE_ROLES).join(', ')})` });
+      throw new ListParseError({ file: p, line: 0, problem: `not a file of the OFAC legacy CSV set (expected one of ${Object.keys(OFAC_CSV_FILES).join(', ')})` });
     }
     if (list !== undefined && spec.list !== list) throw new ListParseError({ file: p, line: 0, problem: 'mixes SDN and consolidated (cons_*) files in one set' });
     if (byRole.has(spec.role)) throw new ListParseError({ file: p, line: 0, problem: `a second ${spec.role} file in the set` });
