@@ -2,6 +2,9 @@
 import { Command } from 'commander';
 import { storeConfig, type StoreConfig } from '../config';
 import { Ledger } from '../ledger';
+import { openEventStore } from '../store/open-store';
+import { StoreFileError } from '../store/sqlite/store-file';
+import { EXIT } from './exit-codes';
 
 export interface GlobalOptions {
   db?: string;
@@ -27,10 +30,21 @@ export function configFrom(options: GlobalOptions): StoreConfig {
   return storeConfig(env);
 }
 
-/** Opens the configured ledger for one command and always closes it. */
-export async function withLedger<T>(run: (ledger: Ledger, options: GlobalOptions) => Promise<T>): Promise<T> {
+/**
+ * Opens the configured ledger for one command and always closes it. Commands that only read (`creates: false`)
+ * refuse a SQLite file that does not exist (exit 2): a mistyped --db must not answer from, or create, an empty
+ * ledger. A path that is a directory is bad input too (exit 2); a file that is not a usable database exits 1.
+ */
+export async function withLedger<T>(run: (ledger: Ledger, options: GlobalOptions) => Promise<T>, access: { creates: boolean } = { creates: true }): Promise<T> {
   const options = program.opts<GlobalOptions>();
-  const ledger = await Ledger.open(configFrom(options));
+  let store;
+  try {
+    store = await openEventStore(configFrom(options), { mustExist: !access.creates });
+  } catch (error) {
+    if (error instanceof StoreFileError) fail(error.reason === 'unusable' ? EXIT.failure : EXIT.invalidInput, error.message);
+    throw error;
+  }
+  const ledger = Ledger.over(store);
   try {
     return await run(ledger, options);
   } finally {
@@ -38,9 +52,18 @@ export async function withLedger<T>(run: (ledger: Ledger, options: GlobalOptions
   }
 }
 
+/** How messages name the ledger: its file, or the EventStoreDB URL. */
+export function storeLabelFrom(options: GlobalOptions): string {
+  const config = configFrom(options);
+  return config.kind === 'sqlite' ? config.sqlitePath : (config.esdbUrl ?? 'EventStoreDB');
+}
+
 export function viewsPathFrom(options: GlobalOptions): string {
   return options.views ?? process.env.LEDGER_VIEWS_PATH ?? './data/views.db';
 }
+
+/** For the read commands: a ledger that does not exist is an error, never a new empty one. */
+export const READS = { creates: false } as const;
 
 export function fail(code: number, message: string): never {
   process.stderr.write(`sanctions-ledger: ${message}\n`);

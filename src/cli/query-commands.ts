@@ -7,12 +7,12 @@ import { Projector } from '../projector/projector';
 import { READ_MODELS, type ReadModelName } from '../../projections/schema';
 import { QueryParameterError, type DesignationView } from '../queries/types';
 import { EXIT } from './exit-codes';
-import { fail, program, viewsPathFrom, withLedger, type GlobalOptions } from './context';
+import { fail, program, READS, storeLabelFrom, viewsPathFrom, withLedger, type GlobalOptions } from './context';
 import { printJson } from './output';
 
 async function withProjector<T>(run: (projector: Projector, ledger: Ledger, options: GlobalOptions) => Promise<T>, catchUp = true): Promise<T> {
   return withLedger(async (ledger, options) => {
-    const projector = Projector.open(ledger.store, viewsPathFrom(options));
+    const projector = Projector.open(ledger.store, viewsPathFrom(options), { storeLabel: storeLabelFrom(options) });
     try {
       if (catchUp) await projector.catchUp();
       return await run(projector, ledger, options);
@@ -22,7 +22,7 @@ async function withProjector<T>(run: (projector: Projector, ledger: Ledger, opti
     } finally {
       await projector.close();
     }
-  });
+  }, READS);
 }
 
 function designationLines(designations: readonly DesignationView[]): string {
@@ -105,7 +105,7 @@ program
   .option('--batch-size <n>', 'events per transaction while following the log (default 2,000; empty read models are loaded in one)', (v) => Number.parseInt(v, 10))
   .action(async (options: { follow?: boolean; batchSize?: number }) => {
     await withLedger(async (ledger, global) => {
-      const projector = Projector.open(ledger.store, viewsPathFrom(global), options.batchSize ? { batchSize: options.batchSize } : {});
+      const projector = Projector.open(ledger.store, viewsPathFrom(global), { storeLabel: storeLabelFrom(global), ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
       try {
         const applied = await projector.catchUp();
         process.stdout.write(`caught up: ${applied} events applied, at position ${projector.position() ?? 'start'}\n`);
@@ -118,7 +118,7 @@ program
       } finally {
         await projector.close();
       }
-    });
+    }, READS);
   });
 
 program

@@ -6,8 +6,6 @@
  */
 import Database from 'better-sqlite3';
 import { EventEmitter, once } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { CHECKPOINTS_SCHEMA, type ReadModelName } from '../../projections/schema';
 import { readRecorded } from '../commands/command-handler';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
@@ -17,12 +15,16 @@ import { historyReadModel } from './read-models/history';
 import type { ProjectedEvent, ReadModel, ReadModelWriter } from './read-models/read-model';
 import { resolutionsReadModel } from './read-models/resolutions';
 import { subjectsReadModel } from './read-models/subjects';
+import { openSqliteFile } from '../store/sqlite/store-file';
+import { mismatchOf, ViewsBinding, ViewsMismatchError, VIEWS_BINDING_SCHEMA } from './views-binding';
 
 export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel];
 
 export interface ProjectorOptions {
   /** Events per transaction when following the log. */
   readonly batchSize?: number;
+  /** How messages name the store (its file or URL); default its kind. */
+  readonly storeLabel?: string;
 }
 
 /** Events read per page while bulk-loading. */
@@ -43,40 +45,52 @@ export class Projector {
   private readonly attached: Attached[];
   private readonly advanced = new EventEmitter();
   private readonly saveCheckpoint: Database.Statement;
-  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly RecordedEvent[]) => void>;
+  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly RecordedEvent[], before: Position | undefined) => void>;
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private stoppedBy: unknown;
   private loading: Promise<number> | undefined;
+  private readonly binding: ViewsBinding;
+  private readonly readCheckpoint: Database.Statement<[string], { position: string | null }>;
+  private bound: Promise<string> | undefined;
+  private storeIdValue: string | undefined;
 
+  /**
+   * Opens (creating it if needed) the views file. A path that is a directory, or a file that is not a SQLite
+   * database or cannot be written, throws StoreFileError naming the file.
+   */
   static open(store: EventStore, viewsPath: string, options: ProjectorOptions = {}): Projector {
-    if (viewsPath !== ':memory:') mkdirSync(dirname(viewsPath), { recursive: true });
-    const db = new Database(viewsPath);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
-    return new Projector(store, db, options);
+    const db = openSqliteFile(viewsPath, { what: 'views' }, (opened) => {
+      // First, so that a second projector opening the same file waits for the first one's lock (item 13).
+      opened.pragma('busy_timeout = 10000');
+      opened.pragma('journal_mode = WAL');
+      opened.pragma('synchronous = NORMAL');
+      opened.exec(CHECKPOINTS_SCHEMA + VIEWS_BINDING_SCHEMA);
+      for (const model of ALL_READ_MODELS) opened.exec(model.schema.create + model.schema.indexes);
+    });
+    return new Projector(store, db, viewsPath, options);
   }
 
   private constructor(
     readonly store: EventStore,
     readonly db: Database.Database,
+    private readonly viewsPath: string,
     private readonly options: ProjectorOptions,
   ) {
     this.advanced.setMaxListeners(0);
-    db.exec(CHECKPOINTS_SCHEMA);
-    for (const model of ALL_READ_MODELS) db.exec(model.schema.create + model.schema.indexes);
+    this.binding = new ViewsBinding(db);
     const readCheckpoint = db.prepare<[string], { position: string | null }>('SELECT position FROM checkpoints WHERE read_model = ?');
     this.saveCheckpoint = db.prepare(
       `INSERT INTO checkpoints (read_model, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (read_model) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     );
+    this.readCheckpoint = readCheckpoint;
     this.attached = ALL_READ_MODELS.map((model) => ({
       model,
       writer: model.writer(db),
       checkpoint: (readCheckpoint.get(model.schema.name)?.position ?? undefined) as Position | undefined,
     }));
-    this.applyBatchInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyBatch(events));
+    this.applyBatchInTransaction = db.transaction((events: readonly RecordedEvent[], before: Position | undefined) => this.applyBatch(events, before));
     this.queries = new SqliteLedgerQueries(db);
   }
 
@@ -99,9 +113,42 @@ export class Projector {
     return Object.fromEntries(this.attached.map((a) => [a.model.schema.name, a.checkpoint]));
   }
 
-  private applyBatch(events: readonly RecordedEvent[]): void {
+  /**
+   * Checks once, before the first read, that the views file was built from this store's log (DESIGN.md section 8,
+   * issue 10 item 3); a views file from before bindings is adopted. Resolves with the store id.
+   */
+  bindToStore(): Promise<string> {
+    this.bound ??= (async () => {
+      const storeId = await this.store.storeId();
+      const problem = await mismatchOf(this.store, storeId, this.binding.current());
+      if (problem !== undefined) {
+        this.bound = undefined;
+        const ledger = this.options.storeLabel ?? `the ${this.store.kind} store`;
+        throw new ViewsMismatchError(
+          `views file ${this.viewsPath} does not match ledger ${ledger}: ${problem}; ` +
+            `rebuild it from this ledger (sanctions-ledger rebuild with the same --db and --views) or point --views at the views file of this ledger`,
+        );
+      }
+      if (this.binding.current() === undefined) this.db.transaction(() => this.binding.adopt(storeId)).immediate();
+      this.storeIdValue = storeId;
+      return storeId;
+    })();
+    return this.bound;
+  }
+
+  /**
+   * Inside the write lock (BEGIN IMMEDIATE): re-reads every checkpoint, since another process projecting into the
+   * same views file may have applied some of these events meanwhile (issue 10 item 13); those are skipped.
+   */
+  private applyBatch(events: readonly RecordedEvent[], before: Position | undefined): void {
     const last = events[events.length - 1]!.position;
     const now = new Date().toISOString();
+    for (const target of this.attached) {
+      const stored = (this.readCheckpoint.get(target.model.schema.name)?.position ?? undefined) as Position | undefined;
+      if (stored !== undefined && (target.checkpoint === undefined || stored > target.checkpoint)) target.checkpoint = stored;
+    }
+    if (this.attached.every((t) => t.checkpoint !== undefined && t.checkpoint >= last)) return;
+    this.binding.record(this.storeIdValue!, before, events);
     for (const recorded of events) {
       let projected: ProjectedEvent | undefined;
       for (const target of this.attached) {
@@ -117,9 +164,9 @@ export class Projector {
   }
 
   /** Applies a batch atomically; the in-memory checkpoints move only after the commit. */
-  private commit(events: readonly RecordedEvent[]): void {
+  private commit(events: readonly RecordedEvent[], before: Position | undefined): void {
     if (events.length === 0) return;
-    this.applyBatchInTransaction.immediate(events);
+    this.applyBatchInTransaction.immediate(events, before);
     const last = events[events.length - 1]!.position;
     for (const target of this.attached) {
       if (target.checkpoint === undefined || target.checkpoint < last) target.checkpoint = last;
@@ -130,11 +177,13 @@ export class Projector {
   /** Applies everything appended so far; returns how many events it read. */
   async catchUp(): Promise<number> {
     const batchSize = this.options.batchSize ?? 2000;
+    await this.bindToStore();
     let count = await this.loadEmptyReadModels();
     for (;;) {
-      const page = await this.store.readAll({ after: this.position(), maxCount: batchSize });
+      const after = this.position();
+      const page = await this.store.readAll({ after, maxCount: batchSize });
       if (page.length === 0) return count;
-      this.commit(page);
+      this.commit(page, after);
       count += page.length;
     }
   }
@@ -146,12 +195,15 @@ export class Projector {
     const { signal } = this.controller;
     const batchSize = this.options.batchSize ?? 2000;
     this.running = (async () => {
+      await this.bindToStore();
       await this.loadEmptyReadModels();
       let pending: RecordedEvent[] = [];
-      for await (const item of this.store.subscribeToAll({ after: this.position(), signal, batchSize })) {
+      let before = this.position();
+      for await (const item of this.store.subscribeToAll({ after: before, signal, batchSize })) {
         if (item.kind === 'event') pending.push(item.event);
         if (item.kind === 'caught-up' || pending.length >= batchSize) {
-          this.commit(pending);
+          this.commit(pending, before);
+          before = pending[pending.length - 1]?.position ?? before;
           pending = [];
         }
       }
@@ -193,27 +245,32 @@ export class Projector {
   async rebuild(names: readonly ReadModelName[] = this.attached.map((a) => a.model.schema.name as ReadModelName)): Promise<number> {
     const unknown = names.filter((n) => !this.attached.some((a) => a.model.schema.name === n));
     if (unknown.length > 0) throw new Error(`unknown read model(s): ${unknown.join(', ')}`);
+    const all = this.attached.every((a) => names.includes(a.model.schema.name as ReadModelName));
+    // Rebuilding everything is how a views file of another ledger is made this ledger's; a part needs a match.
+    if (all) this.storeIdValue = await this.store.storeId();
+    else await this.bindToStore();
     const wasRunning = this.running !== undefined;
     await this.stop();
-    const count = await this.loadExclusively(() => this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName)));
+    const count = await this.loadExclusively(() => this.attached.filter((a) => names.includes(a.model.schema.name as ReadModelName)), true);
+    if (all) this.bound = Promise.resolve(this.storeIdValue!);
     if (wasRunning) this.start();
     return count;
   }
 
   /** Read models with nothing applied yet (a new views file, or after a load that crashed) are bulk-loaded. */
   private loadEmptyReadModels(): Promise<number> {
-    return this.loadExclusively(() => this.attached.filter((a) => a.checkpoint === undefined));
+    return this.loadExclusively(() => this.attached.filter((a) => a.checkpoint === undefined), false);
   }
 
   /**
    * One bulk load at a time on this connection: a caller arriving while one runs waits for it, then picks its
    * targets (after that load, fewer read models may still be empty).
    */
-  private async loadExclusively(targetsNow: () => Attached[]): Promise<number> {
+  private async loadExclusively(targetsNow: () => Attached[], rebuilding: boolean): Promise<number> {
     while (this.loading !== undefined) await this.loading.catch(() => undefined);
     const targets = targetsNow();
     if (targets.length === 0) return 0;
-    this.loading = this.bulkLoad(targets);
+    this.loading = this.bulkLoad(targets, rebuilding);
     try {
       return await this.loading;
     } finally {
@@ -226,7 +283,7 @@ export class Projector {
    * only, secondary indexes built once at the end, the checkpoints written last. Until it commits, readers keep
    * seeing the read models as they were; a crash rolls it all back, and the next projector simply loads again.
    */
-  private async bulkLoad(targets: Attached[]): Promise<number> {
+  private async bulkLoad(targets: Attached[], rebuilding: boolean): Promise<number> {
     let count = 0;
     let last: Position | undefined;
     // While loading: no fsyncs (the commit is what matters, and a crash before it leaves nothing), a page cache
@@ -236,8 +293,19 @@ export class Projector {
     this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('threads = 2');
+    let before: Position | undefined;
+    let lastEvent: RecordedEvent | undefined;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      // Another process may have loaded them while this one waited for the lock: then there is nothing to do.
+      if (!rebuilding) targets = targets.filter((t) => this.readCheckpoint.get(t.model.schema.name)?.position == null);
+      if (targets.length === 0) {
+        this.db.exec('ROLLBACK');
+        for (const target of this.attached) {
+          target.checkpoint = (this.readCheckpoint.get(target.model.schema.name)?.position ?? undefined) as Position | undefined;
+        }
+        return 0;
+      }
       for (const target of targets) this.emptyReadModel(target.model);
       const loaders = targets.map((t) => t.model.bulkLoader(this.db));
       for (;;) {
@@ -248,12 +316,15 @@ export class Projector {
           for (const loader of loaders) loader.apply(projected);
         }
         count += page.length;
-        last = page[page.length - 1]!.position;
+        before = page.length > 1 ? page[page.length - 2]!.position : last;
+        lastEvent = page[page.length - 1]!;
+        last = lastEvent.position;
       }
       for (const loader of loaders) loader.finish();
       for (const target of targets) this.db.exec(target.model.schema.indexes);
       const now = new Date().toISOString();
       if (last !== undefined) for (const target of targets) this.saveCheckpoint.run(target.model.schema.name, last, now);
+      if (rebuilding || this.attached.every((a) => targets.includes(a))) this.binding.record(this.storeIdValue!, before, lastEvent === undefined ? [] : [lastEvent]);
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

@@ -19,6 +19,8 @@ import { serviceConfig } from './config';
 
 export interface RunServiceOptions {
   readonly viewsPath: string;
+  /** How messages name the store (its file or URL). */
+  readonly storeLabel?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** Where the human-readable lines go (URL, sample query, dev token); default stdout. */
   readonly out?: NodeJS.WritableStream;
@@ -69,7 +71,9 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
     out.write(`empty store: recorded the worked example (${seeded.accepted} commands, example data)\n`);
   }
 
-  const projector = Projector.open(ledger.store, options.viewsPath);
+  // A views file of another ledger, or of an older or diverged copy of this one, refuses the start (one line on
+  // stderr naming both files and the fix) rather than serve wrong answers: catchUp checks the binding first.
+  const projector = Projector.open(ledger.store, options.viewsPath, options.storeLabel === undefined ? {} : { storeLabel: options.storeLabel });
   // LEDGER_PUBLISH_KAFKA=true runs the Kafka publisher in this process too (otherwise: `sanctions-ledger publish`).
   const kafka: OpenedPublisher | undefined = config.publishKafka ? openPublisher(ledger.store, notificationConfig(env)) : undefined;
   try {

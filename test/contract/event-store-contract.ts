@@ -50,6 +50,17 @@ export function eventStoreContract(
       await Promise.all(opened.splice(0).map((s) => s.close()));
     });
 
+    describe('store id', () => {
+      it('given a store, when asking its id twice, then it is the same non-empty id; another store has another one', async () => {
+        const store = await fresh();
+        const id = await store.storeId();
+        expect(id).toMatch(/\S{8,}/);
+        expect(await store.storeId()).toBe(id);
+        // A shared server is one store, whatever namespace a test uses.
+        if (!options.sharedLog) expect(await (await fresh()).storeId()).not.toBe(id);
+      });
+    });
+
     describe('append with expected revision', () => {
       it('given no stream, when appending with no-stream, then the events get revisions 0..n-1', async () => {
         const store = await fresh();

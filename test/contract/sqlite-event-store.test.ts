@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EnvelopeInput } from '../../events';
 import { verifyLedger } from '../../src/audit/verify';
@@ -7,6 +10,18 @@ import { eventStoreContract } from './event-store-contract';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
 eventStoreContract('SQLite (:memory:)', async () => SqliteEventStore.open(':memory:'));
+
+describe('SQLite store id', () => {
+  it('given a store file, when it is closed and opened again, then its id is the same', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-id-')), 'ledger.db');
+    const first = SqliteEventStore.open(file);
+    const id = await first.storeId();
+    await first.close();
+    const again = SqliteEventStore.open(file);
+    expect(await again.storeId()).toBe(id);
+    await again.close();
+  });
+});
 
 /**
  * Rows as the SQLite store wrote them before its append path was optimised: every ledger written since must still

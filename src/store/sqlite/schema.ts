@@ -23,3 +23,10 @@ CREATE TABLE IF NOT EXISTS streams (
   last_hash  TEXT    NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/** The store's identity: one row, created with the schema (see EventStore.storeId). */
+export const STORE_META_SCHEMA = `
+CREATE TABLE IF NOT EXISTS store_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;`;
