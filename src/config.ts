@@ -27,8 +27,12 @@ export const CONFIG_VARIABLES = {
   LEDGER_LOG_LEVEL: 'level of the structured (pino JSON) log: fatal, error, warn, info (default), debug, trace, silent',
   LEDGER_READY_MAX_LAG: 'GET /ready fails while the read models are more than this many events behind the log (default 1000)',
   // Change notifications (DESIGN.md section 9): the Kafka publisher and the feeds.
+  LEDGER_FEED_MAX_CONNECTIONS: 'open GET /feed streams the service serves in total; beyond it 503 with Retry-After (default 1000)',
+  LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN: 'open GET /feed streams per token (anonymous reads count as one token); beyond it 429 with Retry-After (default 50)',
   KAFKA_BROKERS: 'Kafka bootstrap brokers for the publisher, comma-separated host:port (default 127.0.0.1:9092)',
   LEDGER_KAFKA_TOPIC: 'Kafka topic the publisher writes change notifications to (default sanctions.changes)',
+  LEDGER_KAFKA_DEAD_LETTER_TOPIC:
+    'topic that gets one small record (event id, position, type, size, error; no payload) per event the broker refuses for good, e.g. too large (default <topic>.dead-letter: sanctions.changes.dead-letter)',
   LEDGER_KAFKA_PARTITIONS: 'partition count used when the publisher creates a missing topic (default 6)',
   LEDGER_KAFKA_REPLICATION_FACTOR: 'replication factor used when the publisher creates a missing topic (default 1)',
   LEDGER_KAFKA_IDEMPOTENT: 'true (default) or false: use the idempotent Kafka producer',
@@ -51,6 +55,8 @@ export function storeConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
 export interface NotificationConfig {
   readonly brokers: string[];
   readonly topic: string;
+  /** Where events the broker refuses for good are reported (notifications/dead-letter.ts). */
+  readonly deadLetterTopic: string;
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly idempotent: boolean;
@@ -70,6 +76,19 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+export interface FeedLimits {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerToken: number;
+}
+
+/** Caps on the SSE change feed's open streams (each holds a socket and a subscription). */
+export function feedLimits(env: NodeJS.ProcessEnv = process.env): FeedLimits {
+  return {
+    maxConnections: positiveInteger(env, 'LEDGER_FEED_MAX_CONNECTIONS', 1000),
+    maxConnectionsPerToken: positiveInteger(env, 'LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN', 50),
+  };
+}
+
 /** The publisher's and feeds' settings (CLI flags override them). */
 export function notificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
   const idempotent = (env.LEDGER_KAFKA_IDEMPOTENT ?? 'true').toLowerCase();
@@ -79,6 +98,7 @@ export function notificationConfig(env: NodeJS.ProcessEnv = process.env): Notifi
   return {
     brokers: (env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     topic: env.LEDGER_KAFKA_TOPIC || 'sanctions.changes',
+    deadLetterTopic: env.LEDGER_KAFKA_DEAD_LETTER_TOPIC || `${env.LEDGER_KAFKA_TOPIC || 'sanctions.changes'}.dead-letter`,
     partitions: positiveInteger(env, 'LEDGER_KAFKA_PARTITIONS', 6),
     replicationFactor: positiveInteger(env, 'LEDGER_KAFKA_REPLICATION_FACTOR', 1),
     idempotent: idempotent === 'true',

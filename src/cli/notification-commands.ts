@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { notificationConfig } from '../config';
 import { openPublisher } from '../notifications/open-publisher';
 import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from '../notifications/feed';
-import { fail, program, withLedger } from './context';
+import { fail, program, READS, withLedger } from './context';
 import { EXIT } from './exit-codes';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -100,7 +100,7 @@ function registerPublish(): void {
         } finally {
           close();
         }
-      });
+      }, READS);
     });
 }
 
@@ -135,7 +135,7 @@ function registerFeed(): void {
         let after;
         try {
           filter = parseFeedFilter(options);
-          after = await checkPosition(ledger.store, options.after);
+          after = await checkPosition(ledger.store, options.after, '--after');
         } catch (error) {
           if (error instanceof FeedRequestError) fail(EXIT.invalidInput, error.message);
           throw error;
@@ -147,7 +147,7 @@ function registerFeed(): void {
           }
           if (stop.signal.aborted) break;
         }
-      });
+      }, READS);
     });
 }
 

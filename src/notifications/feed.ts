@@ -37,6 +37,13 @@ export interface FeedItem {
 /** A feed request that cannot be served as asked (bad filter value or position): HTTP 400, CLI exit 2. */
 export class FeedRequestError extends Error {
   override readonly name = 'FeedRequestError';
+  constructor(
+    /** The query parameter, header or CLI option at fault (`authority`, `Last-Event-ID`, ...). */
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function* changeFeed(store: EventStore, options: ChangeFeedOptions): AsyncGenerator<FeedItem, void, undefined> {
@@ -53,7 +60,8 @@ export async function* changeFeed(store: EventStore, options: ChangeFeedOptions)
 
 async function* recordedEvents(store: EventStore, options: ChangeFeedOptions): AsyncGenerator<RecordedEvent, void, undefined> {
   const { signal } = options;
-  const pageSize = options.pageSize ?? 500;
+  // Small pages: between two of them the event loop serves other requests, so many catching-up readers share it.
+  const pageSize = options.pageSize ?? 100;
   if (options.follow) {
     for await (const item of store.subscribeToAll({ after: options.after, signal, batchSize: pageSize })) {
       if (item.kind === 'event') yield item.event;
@@ -69,6 +77,7 @@ async function* recordedEvents(store: EventStore, options: ChangeFeedOptions): A
     }
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.position;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -95,18 +104,18 @@ export function parseFeedFilter(raw: { authority?: RawValues; regime?: RawValues
   const authority = values(raw.authority).map((a) => a.toUpperCase());
   for (const a of authority) {
     if (E.isLeft(Authority.decode(a))) {
-      throw new FeedRequestError(`unknown authority "${a}": expected one of ${Object.keys(Authority.keys).join(', ')}`);
+      throw new FeedRequestError('authority', `unknown authority "${a}": expected one of ${Object.keys(Authority.keys).join(', ')}`);
     }
   }
   const regime = values(raw.regime).map((r) => r.toUpperCase());
   for (const r of regime) {
     if (E.isLeft(Regime.decode(r))) {
-      throw new FeedRequestError(`invalid regime "${r}": expected AUTHORITY:PROGRAMME, e.g. EU:RUS or UN:DPRK`);
+      throw new FeedRequestError('regime', `invalid regime "${r}": expected AUTHORITY:PROGRAMME, e.g. EU:RUS or UN:DPRK`);
     }
   }
   const type = values(raw.type).map((t): EventType => {
     const name = eventTypeOf(t) ?? t; // the CloudEvents type is accepted too
-    if (!isEventType(name)) throw new FeedRequestError(`unknown event type "${t}": expected one of ${EVENT_TYPES.join(', ')}`);
+    if (!isEventType(name)) throw new FeedRequestError('type', `unknown event type "${t}": expected one of ${EVENT_TYPES.join(', ')}`);
     return name;
   });
   return {
@@ -116,13 +125,31 @@ export function parseFeedFilter(raw: { authority?: RawValues; regime?: RawValues
   };
 }
 
-/** Refuses a position the store cannot read from (it is opaque, but each store knows its own format). */
-export async function checkPosition(store: EventStore, after: string | undefined): Promise<Position | undefined> {
+/**
+ * Refuses a position the store cannot read from (it is opaque, but each store knows its own format), and one past
+ * the head of the log: a client there would wait for events that were never recorded (or were lost with a store
+ * that was replaced), silently, for ever. `parameter` names where the position came from, for the message.
+ */
+export async function checkPosition(store: EventStore, after: string | undefined, parameter = 'after'): Promise<Position | undefined> {
   if (after === undefined || after === '') return undefined;
+  let next: RecordedEvent[];
   try {
-    await store.readAll({ after: after as Position, maxCount: 1 });
+    next = await store.readAll({ after: after as Position, maxCount: 1 });
   } catch (error) {
-    throw new FeedRequestError(`invalid position "${after}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new FeedRequestError(parameter, `invalid position "${after}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // An event after it: the position is inside the log. Otherwise it must be the head itself.
+  if (next.length === 0 && store.headPosition !== undefined) {
+    const head = await store.headPosition();
+    if (head === undefined || comparablePosition(after) !== head) {
+      const where = head === undefined ? 'the log is empty (start without a position)' : `the head of the log is ${head}`;
+      throw new FeedRequestError(parameter, `${parameter} "${after}" is past the head of the log: ${where}`);
+    }
   }
   return after as Position;
+}
+
+/** Positions are fixed-width strings; a store may also accept a short form ("42"), which is the same place. */
+function comparablePosition(position: string): string {
+  return /^\d{1,16}$/.test(position) ? position.padStart(16, '0') : position;
 }

@@ -20,6 +20,9 @@
  * - Kafka down: the unsent batch is kept, the subscription is closed, and the send is retried with capped
  *   exponential backoff on a fresh producer until it succeeds (or the publisher is stopped: the checkpoint then
  *   still points before the batch). Lag is measured while behind and reported by `status()` and log lines.
+ * - An event the broker refuses for good (larger than the topic's max.message.bytes, ...; see dead-letter.ts)
+ *   does not stall the rest: its batch is resent event by event, the refused one is dead-lettered (a small
+ *   record on the dead-letter topic, an error log line, `status().deadLettered`), and the checkpoint moves on.
  */
 import { logLevel, type Message } from 'kafkajs';
 import { ValidationError } from 'cloudevents';
@@ -28,11 +31,14 @@ import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import type { CheckpointStore } from './checkpoint-store';
 import { CloudEventMapper } from './cloud-event';
 import { createKafkaProducer, type KafkaProducer } from './kafka-producer.mjs';
+import { deadLetterMessage, isPermanentMessageError, messageBytes, type DeadLetter } from './dead-letter';
 import { KafkaSendThread } from './kafka-send-thread';
 
 export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
+  /** Where events the broker refuses for good are reported (dead-letter.ts); default `<topic>.dead-letter`. */
+  readonly deadLetterTopic?: string;
   /** Used only when the topic is missing and the publisher creates it. */
   readonly partitions?: number;
   readonly replicationFactor?: number;
@@ -77,11 +83,19 @@ export interface PublisherStatus {
   readonly retry?: { readonly what: string; readonly attempt: number; readonly nextAt: string; readonly error: string };
   /** Set when the publisher stopped on an error it cannot retry (state 'failed'). */
   readonly error?: string;
+  /** Events the broker refused for good since start(), each reported on `deadLetterTopic` (dead-letter.ts). */
+  readonly deadLettered: number;
+  readonly deadLetterTopic: string;
+  /** The last of them, without its payload. */
+  readonly lastDeadLetter?: DeadLetter;
 }
 
 interface Pending {
   readonly position: Position;
   readonly message: Message;
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
 }
 
 /** Counting stops here: the lag probe reads the log, and far behind, "at least 50,000" is enough to know. */
@@ -122,6 +136,10 @@ export class KafkaPublisher {
   private lag: PublisherStatus['lag'];
   private retryInfo: PublisherStatus['retry'];
   private fatal: string | undefined;
+  private deadLettered = 0;
+  private lastDeadLetter: DeadLetter | undefined;
+  private deadLetterTopicReady = false;
+  private readonly deadLetterTopic: string;
 
   private stopController = new AbortController();
   private abandoned = false;
@@ -138,6 +156,7 @@ export class KafkaPublisher {
     this.batchSize = options.batchSize ?? 500;
     this.threadMinBatch = options.threadMinBatch ?? 100;
     this.idempotent = options.idempotent ?? true;
+    this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
     this.log = options.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} publisher: ${line}\n`));
   }
 
@@ -197,6 +216,9 @@ export class KafkaPublisher {
       lag: this.lag,
       ...(this.retryInfo === undefined ? {} : { retry: this.retryInfo }),
       ...(this.fatal === undefined ? {} : { error: this.fatal }),
+      deadLettered: this.deadLettered,
+      deadLetterTopic: this.deadLetterTopic,
+      ...(this.lastDeadLetter === undefined ? {} : { lastDeadLetter: this.lastDeadLetter }),
     };
   }
 
@@ -351,7 +373,8 @@ export class KafkaPublisher {
 
   private async toPending(event: RecordedEvent): Promise<Pending> {
     try {
-      return { position: event.position, message: await this.mapper.kafkaMessage(event) };
+      const message = await this.mapper.kafkaMessage(event);
+      return { position: event.position, message, eventId: event.envelope.eventId, type: event.type, streamId: event.streamId };
     } catch (error) {
       if (!(error instanceof UnreadableEventError || error instanceof ValidationError)) throw error;
       // Skipping it would be a gap: stop and say which event.
@@ -371,21 +394,79 @@ export class KafkaPublisher {
       }
       producer = this.thread;
     }
-    await producer.send(this.options.topic, batch.map((p) => p.message));
+    try {
+      await producer.send(this.options.topic, batch.map((p) => p.message));
+    } catch (error) {
+      if (!isPermanentMessageError(error)) throw error;
+      // Some message of the batch (or the batch as a whole) is refused for good: find which, one at a time, in order.
+      await this.sendOneByOne(batch);
+      return;
+    }
+    await this.checkpointAt(batch[batch.length - 1]!.position, batch.length);
+  }
+
+  /** The broker refused a batch for good: each event again on its own, the refused ones dead-lettered. */
+  private async sendOneByOne(batch: readonly Pending[]): Promise<void> {
+    for (const pending of batch) {
+      if (this.producer === undefined) throw new Error('not connected to Kafka');
+      try {
+        await this.producer.send(this.options.topic, [pending.message]);
+      } catch (error) {
+        if (!isPermanentMessageError(error)) throw error;
+        await this.deadLetter(pending, error);
+        await this.checkpointAt(pending.position, 0);
+        continue;
+      }
+      await this.checkpointAt(pending.position, 1);
+    }
+  }
+
+  /** Reports an event the broker refused for good; a failure to report it is retried like any send, never skipped. */
+  private async deadLetter(pending: Pending, error: unknown): Promise<void> {
+    if (this.producer === undefined) throw new Error('not connected to Kafka');
+    if (!this.deadLetterTopicReady) {
+      await this.producer.ensureTopic(this.deadLetterTopic, 1, this.options.replicationFactor ?? 1);
+      this.deadLetterTopicReady = true;
+    }
+    const subject = pending.message.headers?.ce_subject;
+    const letter: DeadLetter = {
+      eventId: pending.eventId,
+      position: pending.position,
+      type: pending.type,
+      streamId: pending.streamId,
+      subject: subject === undefined ? undefined : String(subject),
+      bytes: messageBytes(pending.message),
+      error: describe(error),
+      topic: this.options.topic,
+      deadLetteredAt: new Date().toISOString(),
+    };
+    await this.producer.send(this.deadLetterTopic, [deadLetterMessage(letter)]);
+    this.deadLettered += 1;
+    this.lastDeadLetter = letter;
+    this.log(
+      `ERROR: event ${letter.eventId} (${letter.type}, ${letter.streamId}, position ${letter.position}, ${letter.bytes} bytes) ` +
+        `refused by topic ${letter.topic}: ${letter.error}; reported on ${this.deadLetterTopic} and skipped (${this.deadLettered} so far)`,
+    );
+  }
+
+  /** Moves the checkpoint once the broker acknowledged everything up to `position` (or dead-lettered it). */
+  private async checkpointAt(position: Position, published: number): Promise<void> {
     if (this.abandoned) return; // stop() gave up on this send and the caller may have closed the checkpoint file
-    const last = batch[batch.length - 1]!.position;
     if (this.logId === undefined) {
       const [first] = await this.store.readAll({ maxCount: 1 });
       this.logId = first!.envelope.eventId;
     }
-    this.options.checkpoints.save(this.checkpointName, last, this.logId);
-    this.checkpoint = last;
-    this.published += batch.length;
+    this.options.checkpoints.save(this.checkpointName, position, this.logId);
+    this.checkpoint = position;
+    this.published += published;
     this.batches += 1;
   }
 
   /** Sends every pending event, a batch at a time, each after the previous one's ack. */
   private async sendPending(): Promise<void> {
+    // A batch that failed half-way through sendOneByOne has its first events checkpointed already (and maybe dead-lettered).
+    const checkpoint = this.checkpoint;
+    if (checkpoint !== undefined) this.pending = this.pending.filter((p) => p.position > checkpoint);
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, this.batchSize);
       await this.sendBatch(batch);

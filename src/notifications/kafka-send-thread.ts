@@ -10,7 +10,13 @@ import type { KafkaProducer, KafkaProducerConfig } from './kafka-producer.mjs';
 
 /** An error the send thread reported, with kafkajs' error name (KafkaJSConnectionError, ...) kept. */
 export class KafkaSendError extends Error {
-  constructor(name: string, message: string) {
+  constructor(
+    name: string,
+    message: string,
+    /** kafkajs' protocol error type and retriability, when the thread's error had them. */
+    readonly type?: string,
+    readonly retriable?: boolean,
+  ) {
     super(message);
     this.name = name;
   }
@@ -22,7 +28,7 @@ interface Call {
   readonly reject: (error: Error) => void;
 }
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; type?: string; retriable?: boolean } };
 
 const WORKER_URL = new URL('./kafka-send-worker.mjs', import.meta.url);
 
@@ -84,7 +90,7 @@ export class KafkaSendThread implements KafkaProducer {
       if (call === undefined) return;
       this.calls.delete(reply.id);
       if (reply.ok) call.resolve(reply.result);
-      else call.reject(new KafkaSendError(reply.error.name, reply.error.message));
+      else call.reject(new KafkaSendError(reply.error.name, reply.error.message, reply.error.type, reply.error.retriable));
     });
     worker.on('error', (error) => this.ended(worker, new KafkaSendError('KafkaSendThreadError', `the Kafka send thread failed: ${error.message}`)));
     worker.on('exit', (code) => this.ended(worker, new KafkaSendError('KafkaSendThreadError', `the Kafka send thread exited (code ${code})`)));

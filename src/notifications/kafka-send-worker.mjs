@@ -32,7 +32,10 @@ port.on('message', (/** @type {{ id: number, op: string, args: unknown[] }} */ r
     (result) => port.postMessage({ id: request.id, ok: true, result }),
     (error) => {
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-      port.postMessage({ id: request.id, ok: false, error: { name, message } });
+      // kafkajs' protocol error type (MESSAGE_TOO_LARGE, ...) tells the publisher a permanent per-message refusal from an outage.
+      const type = typeof error?.type === 'string' ? error.type : undefined;
+      const retriable = typeof error?.retriable === 'boolean' ? error.retriable : undefined;
+      port.postMessage({ id: request.id, ok: false, error: { name, message, type, retriable } });
     },
   );
 });

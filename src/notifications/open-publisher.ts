@@ -15,6 +15,7 @@ export function openPublisher(store: EventStore, config: NotificationConfig, log
   const publisher = new KafkaPublisher(store, {
     brokers: config.brokers,
     topic: config.topic,
+    deadLetterTopic: config.deadLetterTopic,
     partitions: config.partitions,
     replicationFactor: config.replicationFactor,
     idempotent: config.idempotent,

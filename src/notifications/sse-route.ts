@@ -10,7 +10,10 @@
  */
 import { once } from 'node:events';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { feedLimits, type FeedLimits } from '../config';
 import type { EventStore } from '../store/event-store';
+import { badParameter, HttpError } from '../http/errors';
+import { checkKnownParameters, textParam } from '../http/query-params';
 import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from './feed';
 
 export interface SseFeedOptions {
@@ -19,28 +22,47 @@ export interface SseFeedOptions {
   readonly source?: string;
   /** Comment lines keep proxies from closing an idle stream; default 15 s. */
   readonly heartbeatMs?: number;
+  /** Open streams in total (503 beyond) and per token (429 beyond); default from LEDGER_FEED_MAX_CONNECTIONS*. */
+  readonly limits?: Partial<FeedLimits>;
 }
 
 type FeedQuery = Record<string, string | string[] | undefined>;
 
+/** `after` is single-valued (refused when repeated); the filters are repeatable or comma-separated. */
+const FEED_PARAMETERS = ['after', 'authority', 'regime', 'type'] as const;
+
 export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, options) => {
   const { store } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const limits = { ...feedLimits(), ...options.limits };
+  const connections = new FeedConnections(limits);
 
   app.get('/feed', async (request: FastifyRequest<{ Querystring: FeedQuery }>, reply: FastifyReply) => {
     const query = request.query ?? {};
     let filter;
     let after;
     try {
+      // A typo such as `regim=` would otherwise answer with the unfiltered feed, silently.
+      checkKnownParameters(query, FEED_PARAMETERS);
       filter = parseFeedFilter({ authority: query.authority, regime: query.regime, type: query.type });
       const lastEventId = request.headers['last-event-id'];
       // Last-Event-ID wins: it is where a reconnecting client really is, `?after` where it first started.
-      const from = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : single(query.after);
-      after = await checkPosition(store, from);
+      const fromHeader = typeof lastEventId === 'string' && lastEventId !== '';
+      after = await checkPosition(store, fromHeader ? lastEventId : textParam(query, 'after', 100), fromHeader ? 'Last-Event-ID' : 'after');
     } catch (error) {
-      if (error instanceof FeedRequestError) return reply.code(400).send({ error: 'Bad Request', message: error.message });
+      // The same body as every other route's 400, written here because the plugin may run without the server's handler.
+      if (error instanceof HttpError) return reply.code(error.statusCode).send(error.body);
+      if (error instanceof FeedRequestError) return reply.code(400).send(badParameter(error.parameter, error.message).body);
       throw error;
     }
+
+    const holder = request.principal?.id ?? 'anonymous';
+    const refused = connections.refusal(holder);
+    if (refused !== undefined) {
+      // Each stream holds a socket and a subscription: beyond the caps, say when to come back instead of degrading everyone.
+      return reply.code(refused.status).header('retry-after', '5').send({ error: refused.error, message: refused.message });
+    }
+    const release = connections.take(holder);
 
     // From here the route writes the stream itself.
     reply.hijack();
@@ -82,6 +104,7 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
       request.log.error({ err: error }, 'change feed failed');
       if (!res.destroyed) res.write(`event: feed-error\ndata: ${JSON.stringify({ message: 'the change feed failed; reconnect to resume' })}\n\n`);
     } finally {
+      release();
       clearInterval(heartbeat);
       res.off('close', onClose);
       if (!res.writableEnded) res.end();
@@ -89,8 +112,45 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
   });
 };
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
+/** Counts open streams, in total and per token, against the caps. */
+class FeedConnections {
+  private total = 0;
+  private readonly perHolder = new Map<string, number>();
+
+  constructor(private readonly limits: FeedLimits) {}
+
+  refusal(holder: string): { status: 429 | 503; error: string; message: string } | undefined {
+    if ((this.perHolder.get(holder) ?? 0) >= this.limits.maxConnectionsPerToken) {
+      return {
+        status: 429,
+        error: 'too-many-feeds',
+        message: `this token already has ${this.limits.maxConnectionsPerToken} open change feeds (LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN); close one or retry later`,
+      };
+    }
+    if (this.total >= this.limits.maxConnections) {
+      return {
+        status: 503,
+        error: 'feed-capacity',
+        message: `the service already serves ${this.limits.maxConnections} change feeds (LEDGER_FEED_MAX_CONNECTIONS); retry later`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Takes a slot; the returned function frees it (once). */
+  take(holder: string): () => void {
+    this.total += 1;
+    this.perHolder.set(holder, (this.perHolder.get(holder) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total -= 1;
+      const left = (this.perHolder.get(holder) ?? 1) - 1;
+      if (left === 0) this.perHolder.delete(holder);
+      else this.perHolder.set(holder, left);
+    };
+  }
 }
 
 export default sseFeedRoute;

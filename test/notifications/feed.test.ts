@@ -79,7 +79,7 @@ describe('changeFeed', () => {
   });
 
   it('refuses unknown filter values with a clear message', () => {
-    expect(() => parseFeedFilter({ authority: 'FR' })).toThrow(new FeedRequestError('unknown authority "FR": expected one of UN, EU, US, UK'));
+    expect(() => parseFeedFilter({ authority: 'FR' })).toThrow(new FeedRequestError('authority', 'unknown authority "FR": expected one of UN, EU, US, UK'));
     expect(() => parseFeedFilter({ type: 'SubjectListed' })).toThrow(/unknown event type "SubjectListed": expected one of ResolutionAdopted/);
     expect(() => parseFeedFilter({ regime: 'RUS' })).toThrow(/invalid regime "RUS"/);
     expect(parseFeedFilter({ type: 'org.sanctions-ledger.SubjectDelisted.v1' })).toEqual({ type: ['SubjectDelisted'] });
@@ -129,5 +129,18 @@ describe('sanctions-ledger feed (CLI)', () => {
 
   it('exits 2 on an unknown filter value', async () => {
     await expect(cli('--authority', 'XX')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown authority "XX"') });
+  }, 60_000);
+
+  it('exits 2 on --after past the head of the log, saying where the head is', async () => {
+    // Given the head of the log on disk
+    const store = SqliteEventStore.open(dbPath);
+    const head = (await store.headPosition())!;
+    await store.close();
+    const pastHead = String(Number(head) + 5).padStart(head.length, '0');
+    // When the feed is asked to start past it, then it refuses, naming the option and the head
+    await expect(cli('--after', pastHead)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`--after "${pastHead}" is past the head of the log: the head of the log is ${head}`),
+    });
   }, 60_000);
 });

@@ -70,6 +70,13 @@ function countingStore(store: EventStore): EventStore & { open: number } {
   return counting;
 }
 
+/** Ends a client's stream and waits until the route has stopped reading the log for it. */
+async function disconnect(client: AbortController, openBefore: number): Promise<void> {
+  client.abort();
+  const deadline = Date.now() + 5_000;
+  while (store.open > openBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 let ledger: Ledger;
 let store: EventStore & { open: number };
 let app: FastifyInstance;
@@ -146,6 +153,54 @@ describe('GET /feed (Server-Sent Events)', () => {
     }
     const badHeader = await fetch(`${base}/feed`, { headers: { 'Last-Event-ID': 'nope' } });
     expect(badHeader.status).toBe(400);
+  });
+
+  it('refuses unknown and repeated single-valued parameters with the body every route uses, and keeps repeatable filters', async () => {
+    // Given a typo of a filter, a repeated ?after and a repeated filter
+    const typo = await fetch(`${base}/feed?regim=EU:RUS`);
+    const log = await ledger.store.readAll({ maxCount: 1000 });
+    const repeated = await fetch(`${base}/feed?after=${log[0]!.position}&after=${log[1]!.position}`);
+    // Then the typo and the repeat are refused, naming the parameter, in { error, parameter, message }
+    expect(typo.status).toBe(400);
+    const typoBody = (await typo.json()) as Record<string, string>;
+    expect(typoBody).toMatchObject({ error: 'invalid-parameter', parameter: 'regim' });
+    expect(typoBody.message).toContain('unknown query parameter regim');
+    expect(repeated.status).toBe(400);
+    expect(await repeated.json()).toMatchObject({ error: 'invalid-parameter', parameter: 'after', message: expect.stringContaining('2 times') });
+    // And a bad filter value has the same shape
+    const badValue = await fetch(`${base}/feed?authority=FR`);
+    expect(await badValue.json()).toMatchObject({ error: 'invalid-parameter', parameter: 'authority' });
+    // While repeated filters still work
+    const openBefore = store.open;
+    const client = new AbortController();
+    const filtered = await fetch(`${base}/feed?type=SubjectDesignated&type=DesignationAmended`, { signal: client.signal });
+    expect(filtered.status).toBe(200);
+    await disconnect(client, openBefore);
+  });
+
+  it('refuses a Last-Event-ID or ?after past the head of the log, saying where the head is; the head itself works', async () => {
+    // Given the head of the log and a position one past it
+    const log = await ledger.store.readAll({ maxCount: 1000 });
+    const head = log[log.length - 1]!.position;
+    const pastHead = String(Number(head) + 1).padStart(head.length, '0');
+    // When a client resumes from past the head
+    const byHeader = await fetch(`${base}/feed`, { headers: { 'Last-Event-ID': pastHead } });
+    const byQuery = await fetch(`${base}/feed?after=${pastHead}`);
+    // Then it is told, with the header or parameter named and the head given
+    expect(byHeader.status).toBe(400);
+    expect(await byHeader.json()).toMatchObject({
+      error: 'invalid-parameter',
+      parameter: 'Last-Event-ID',
+      message: `Last-Event-ID "${pastHead}" is past the head of the log: the head of the log is ${head}`,
+    });
+    expect(byQuery.status).toBe(400);
+    expect(await byQuery.json()).toMatchObject({ parameter: 'after', message: expect.stringContaining(`the head of the log is ${head}`) });
+    // While resuming from the head itself follows the log
+    const openBefore = store.open;
+    const client = new AbortController();
+    const atHead = await fetch(`${base}/feed`, { headers: { 'Last-Event-ID': head }, signal: client.signal });
+    expect(atHead.status).toBe(200);
+    await disconnect(client, openBefore);
   });
 
   it('sends heartbeat comments while idle and stops reading the log when the client disconnects', async () => {

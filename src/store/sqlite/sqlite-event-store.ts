@@ -4,9 +4,8 @@
  * atomic step even with several processes writing the same file.
  */
 import Database from 'better-sqlite3';
-import { EventEmitter, once } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, type Envelope } from '../../../events';
 import { nextRecordedAt, seal } from '../../audit/seal';
 import {
@@ -25,9 +24,11 @@ import {
   type StreamAppend,
   type SubscriptionItem,
 } from '../event-store';
+import { AppendNotifier } from './append-notifier';
 import { EventInserter } from './event-inserter';
 import { fromPosition, toPosition } from './positions';
-import { EVENT_STORE_SCHEMA } from './schema';
+import { EVENT_STORE_SCHEMA, STORE_META_SCHEMA } from './schema';
+import { openSqliteFile } from './store-file';
 
 /**
  * A row of EVENT_COLUMNS as an array: statements run in raw mode, because for pages of thousands of events
@@ -49,6 +50,8 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** The clock recorded times come from; tests and simulations replace it to record "in the past". */
   readonly clock?: () => Date;
+  /** Refuse a file that does not exist instead of creating an empty store (reads, verify). */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -113,6 +116,8 @@ class StoredEvent implements RecordedEvent {
 
 const toRecorded = (row: EventRow): RecordedEvent => new StoredEvent(row);
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   private readonly appended = new EventEmitter();
@@ -122,15 +127,24 @@ export class SqliteEventStore implements EventStore {
 
   /** Opens (and creates if needed) the store at `path`; `:memory:` gives a private in-memory store. */
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
-    db.pragma('cache_size = -65536'); // 64 MiB of page cache: the stream-revision index stays in memory
-    db.exec(EVENT_STORE_SCHEMA);
+    const db = openSqliteFile(path, { what: 'ledger', mustExist: options.mustExist === true }, (opened) => {
+      opened.pragma('busy_timeout = 10000');
+      opened.pragma('journal_mode = WAL');
+      // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
+      opened.pragma('synchronous = NORMAL');
+      opened.pragma('cache_size = -65536'); // 64 MiB of page cache: the stream-revision index stays in memory
+      // The schema and the store id in one transaction: a store never exists without its id. A store created
+      // before store ids gets one at its first open.
+      opened.transaction(() => {
+        opened.exec(EVENT_STORE_SCHEMA + STORE_META_SCHEMA);
+        opened.prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('store_id', ?)").run(randomUUID());
+      }).immediate();
+    });
     return new SqliteEventStore(db, options);
+  }
+
+  async storeId(): Promise<string> {
+    return this.db.prepare<[], { value: string }>("SELECT value FROM store_meta WHERE key = 'store_id'").get()!.value;
   }
 
   private constructor(
@@ -251,10 +265,33 @@ export class SqliteEventStore implements EventStore {
     return this.statements.all.all(fromPosition(options.after), maxCount).map(toRecorded);
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    const head = this.headRow();
+    return head === 0 ? undefined : toPosition(head);
+  }
+
+  /** The last row number of the log (0: empty); one index lookup. */
+  private headRow(): number {
+    this.headStatement ??= this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events');
+    return this.headStatement.get()?.position ?? 0;
+  }
+
+  private headStatement: Database.Statement<[], { position: number | null }> | undefined;
+  private appendNotifier: AppendNotifier | undefined;
+
+  /** The one notifier all of this store's live subscriptions wait on (append-notifier.ts). */
+  get notifier(): AppendNotifier {
+    if (this.appendNotifier === undefined) {
+      const notifier = new AppendNotifier(() => (this.closed ? 0 : this.headRow()), this.options.pollIntervalMs ?? 25);
+      this.appended.on('appended', () => notifier.notify());
+      this.appendNotifier = notifier;
+    }
+    return this.appendNotifier;
+  }
+
   async *subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionItem> {
     const { signal } = options;
     const batchSize = options.batchSize ?? 1000;
-    const pollIntervalMs = this.options.pollIntervalMs ?? 25;
     let after = options.after;
     let caughtUpReported = false;
     while (!signal?.aborted && !this.closed) {
@@ -264,29 +301,17 @@ export class SqliteEventStore implements EventStore {
         after = event.position;
         if (signal?.aborted) return;
       }
-      if (batch.length === batchSize) continue;
+      // A full page means more to catch up: let the event loop run (other requests, /health) before the next.
+      if (batch.length === batchSize) {
+        await yieldToEventLoop();
+        continue;
+      }
       if (batch.length > 0 || !caughtUpReported) {
         caughtUpReported = true;
         yield { kind: 'caught-up', position: after };
       }
       // Wait only after a read that found nothing: events appended while the consumer was busy are read at once.
-      if (batch.length === 0) await this.waitForAppend(pollIntervalMs, signal);
-    }
-  }
-
-  /** Wakes on an append in this process at once, and polls for other processes' appends. */
-  private async waitForAppend(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await once(this.appended, 'appended', { signal: controller.signal });
-    } catch {
-      // timeout or abort: either way the caller looks again
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (batch.length === 0) await this.notifier.wait(signal);
     }
   }
 
