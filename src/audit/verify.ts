@@ -26,9 +26,10 @@ export interface VerifyReport {
 interface StreamCursor {
   revision: number;
   hash: string;
+  recordedAt: string;
 }
 
-function checkEvent(event: RecordedEvent, cursor: StreamCursor | undefined, lastRecordedAt: string | undefined): ChainBreak | undefined {
+function checkEvent(event: RecordedEvent, cursor: StreamCursor | undefined, lastRecordedAt: string | undefined, timeOrderScope: 'log' | 'stream'): ChainBreak | undefined {
   const { streamId, revision, position } = event;
   const expectedRevision = cursor === undefined ? 0 : cursor.revision + 1;
   const at = { streamId, revision, position };
@@ -47,7 +48,7 @@ function checkEvent(event: RecordedEvent, cursor: StreamCursor | undefined, last
     return { kind: 'chain-broken', ...at, message: `${streamId}@${revision}: previous-hash does not match the event before it` };
   }
   if (lastRecordedAt !== undefined && event.envelope.recordedAt < lastRecordedAt) {
-    return { kind: 'time-went-backwards', ...at, message: `${streamId}@${revision}: recorded at ${event.envelope.recordedAt}, before the event preceding it in the log (${lastRecordedAt})` };
+    return { kind: 'time-went-backwards', ...at, message: `${streamId}@${revision}: recorded at ${event.envelope.recordedAt}, before the event preceding it in the ${timeOrderScope} (${lastRecordedAt})` };
   }
   return undefined;
 }
@@ -83,14 +84,16 @@ export async function verifyLedger(
       const cursor = cursors.get(event.streamId);
       let broken: ChainBreak | undefined;
       try {
-        broken = checkEvent(event, cursor, lastRecordedAt);
+        // The store says along what recorded time is ordered: the whole log (one write lock) or each stream.
+        const timeOrder = store.recordedTimeOrder ?? 'log';
+        broken = checkEvent(event, cursor, timeOrder === 'log' ? lastRecordedAt : cursor?.recordedAt, timeOrder);
       } catch (error) {
         if (!(error instanceof CorruptStoredEventError)) throw error;
         return report({ kind: 'altered', streamId: error.streamId, revision: error.revision, position: error.position, message: error.message });
       }
       if (broken?.kind === 'missing') return report(await missingOrMoved(store, broken, (cursor?.revision ?? -1) + 1));
       if (broken !== undefined) return report(broken);
-      cursors.set(event.streamId, { revision: event.revision, hash: event.envelope.hash });
+      cursors.set(event.streamId, { revision: event.revision, hash: event.envelope.hash, recordedAt: event.envelope.recordedAt });
       lastRecordedAt = event.envelope.recordedAt;
       eventsChecked++;
     }

@@ -69,6 +69,16 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   readonly kind: 'sqlite' | 'esdb';
+  /**
+   * Along what recorded time never decreases: 'log' (the default: one global write lock, SQLite) or 'stream' (no
+   * global lock, EventStoreDB: writers arrive in any order, so only each stream's own events are in time order).
+   */
+  readonly recordedTimeOrder?: 'log' | 'stream';
+  /**
+   * A random id created with the store and kept as long as it lives: read models record it, so a views file is
+   * never read against another ledger's log (a mistyped path, a replaced file).
+   */
+  storeId(): Promise<string>;
   /** Appends all events or none; the store seals each one (recorded time and hash chain). */
   appendToStream(
     streamId: string,
@@ -84,6 +94,13 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log, in order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The position of the last event in the log (undefined: empty), where the store can tell cheaply. */
+  headPosition?(): Promise<Position | undefined>;
+  /**
+   * True while a live subscription has lost its server and is reconnecting (EventStoreDB: a leader election, a
+   * network blip). Readiness reports it; the subscription itself resumes without a gap or a duplicate.
+   */
+  isSubscriptionDown?(): boolean;
   /** Catch-up then live: every event after `after`, in order, then new ones as they are appended. */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionItem>;
   /** Names of every stream with at least one event. */

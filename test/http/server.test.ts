@@ -97,6 +97,21 @@ describe('readiness and read-your-writes with a lagging read side', () => {
     await app.close();
   });
 
+  it('/ready answers 503 while the store reports its live subscription down, and ready once it is back', async () => {
+    let down = true;
+    const reconnecting = Ledger.over(new Proxy(store, {
+      get: (target, property) => (property === 'isSubscriptionDown' ? () => down : Reflect.get(target, property)),
+    }));
+    await projector.catchUp();
+    const app = await buildServer({ ledger: reconnecting, projector, auth: AUTH });
+    const response = await app.inject({ url: '/ready' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ status: 'subscription-down' });
+    down = false;
+    expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
+    await app.close();
+  });
+
   it('a write still answers 201 when the read models do not catch up in time, and says so', async () => {
     const stuck: ReadSide = {
       queries: projector.queries,

@@ -35,6 +35,9 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRouteOpt
       request.log.error({ err: failure }, 'readiness: the projector stopped');
       return reply.code(503).send({ status: 'projector-failed', position: position ?? null });
     }
+    if (store.isSubscriptionDown?.() === true) {
+      return reply.code(503).send({ status: 'subscription-down', store: store.kind, position: position ?? null });
+    }
     let behind: number;
     try {
       behind = (await store.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: maxLag + 1 })).length;

@@ -14,6 +14,9 @@ import type { Envelope } from '../../../events';
 import type { RecordedEvent } from '../event-store';
 import { encodePosition } from './positions';
 
+/** What servers before 22.6 put in a stream read's commit position when they have none: the u64 maximum. */
+export const NO_POSITION_SENTINEL = (1n << 64n) - 1n;
+
 const UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Fixed namespace of the ledger's derived event ids: never change it, or retried appends get new ids. */
@@ -72,7 +75,10 @@ export function classifyResolved(resolved: ResolvedEvent | AllStreamResolvedEven
   if (isSystemEvent(recorded)) return { kind: 'skip', reason: 'system', ...where };
   if (!recorded.isJson) return { kind: 'skip', reason: 'not-json', ...where };
   if (!isSealedEnvelope(recorded.metadata)) return { kind: 'skip', reason: 'foreign', ...where };
-  if (recorded.position === undefined) return { kind: 'skip', reason: 'no-position', ...where };
+  // Servers before 22.6 send no position on stream reads as commit = 2^64-1 (the client passes it on as a bigint).
+  if (recorded.position === undefined || recorded.position.commit === NO_POSITION_SENTINEL) {
+    return { kind: 'skip', reason: 'no-position', ...where };
+  }
   return {
     kind: 'ledger',
     event: {

@@ -13,9 +13,9 @@
  * with that CONCRETE expected revision whatever the caller asked for: a concurrent writer then makes the append fail
  * instead of breaking the hash chain. For 'any' and 'stream-exists' the store re-reads and retries (bounded).
  *
- * Recorded time: `nextRecordedAt` over the latest recorded time this process has seen (and the stream head's). Appends
- * through one store instance are serialised, so recorded times never decrease along the log for one writer process.
- * Several writer processes are only as monotonic as their clocks: nothing in EventStoreDB orders them.
+ * Recorded time: `nextRecordedAt` over the stream head's, so it never decreases along a stream. Nothing orders
+ * writers globally (appends to different streams run in parallel, other processes write too, the server orders by
+ * arrival), so along $all it may: `recordedTimeOrder = 'stream'` tells verify what to check.
  *
  * Batch size: EventStoreDB writes one append atomically only up to its MaxAppendSize setting (1 MiB by default, at
  * most 16 MiB), counted over the serialised events with their envelopes (~0.5 KB each). A larger batch is refused
@@ -25,6 +25,7 @@
  * from the stream (from the leader) and returns the events as stored, with their real log positions. Stream reads
  * carry positions from EventStoreDB 22.6 on; older servers are refused with an explicit error.
  */
+import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -37,6 +38,11 @@ import {
   MaxAppendSizeExceededError,
   START,
   StreamNotFoundError,
+  CancelledError,
+  DeadlineExceededError,
+  NotLeaderError,
+  TimeoutError,
+  UnavailableError,
   type AllStreamResolvedEvent,
   type EventData,
   type JSONType,
@@ -64,7 +70,34 @@ import { decodePosition, encodePosition, isAfter, type EsdbPosition } from './po
 import { conflictOf, toClientExpectedRevision } from './revisions';
 import { iterateSubscription } from './subscription';
 
+/** The part of the client the adapter uses (a stand-in with the same shapes can be injected in tests). */
+export type EsdbClient = Pick<
+  EventStoreDBClient,
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'dispose'
+>;
+
+/** Errors after which the connection may come back (leader election, network blip): retried, never final. */
+export function isTransient(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError ||
+    error instanceof CancelledError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof NotLeaderError
+  );
+}
+
+export class StoreClosedError extends Error {
+  override readonly name = 'StoreClosedError';
+}
+
+export class DeletedStreamError extends Error {
+  override readonly name = 'DeletedStreamError';
+}
+
 export interface EsdbEventStoreOptions {
+  /** First wait before resubscribing after a dropped subscription (doubles up to 5 s). Default 100 ms. */
+  readonly resubscribeBackoffMs?: number;
   /** Attempts of an append with 'any' or 'stream-exists' that keeps meeting concurrent writers. Default 10. */
   readonly maxAppendAttempts?: number;
   /** Events per request when paging through $all. Default 1024. */
@@ -79,13 +112,18 @@ interface Head {
 
 const NO_HEAD: Head = { revision: 'no-stream', hash: GENESIS_HASH, recordedAt: undefined };
 
-/** The latest recorded time this process has seen (appended or read): recorded times never go below it. */
-let latestRecordedAt: string | undefined;
+class BatchNotFoundError extends Error {}
 
-function observeRecordedAt(recordedAt: string | undefined): void {
-  if (recordedAt !== undefined && (latestRecordedAt === undefined || recordedAt > latestRecordedAt)) {
-    latestRecordedAt = recordedAt;
-  }
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export class UnsupportedEsdbServerError extends Error {
@@ -133,12 +171,21 @@ function ledgerEventOf(streamId: string, classified: Classified): RecordedEvent 
   );
 }
 
+/** The stream whose metadata holds the store id. */
+const STORE_ID_STREAM = 'sanctions-ledger-store';
+
 export class EsdbEventStore implements EventStore {
   readonly kind = 'esdb' as const;
+  /** Recorded time never decreases along each stream; along $all it may (see verify). */
+  readonly recordedTimeOrder = 'stream' as const;
   private readonly maxAppendAttempts: number;
   private readonly readPageSize: number;
+  private readonly resubscribeBackoffMs: number;
   private readonly closing = new AbortController();
-  private appendTail: Promise<unknown> = Promise.resolve();
+  /** One chain of appends per stream: appends to different streams do not wait for each other. */
+  private readonly streamTails = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private subscriptionsDown = 0;
 
   /**
    * A store on `connectionString`, e.g. `esdb://localhost:2113?tls=false` or `esdb+discover://…` for a cluster.
@@ -149,11 +196,22 @@ export class EsdbEventStore implements EventStore {
   }
 
   constructor(
-    readonly client: EventStoreDBClient,
+    readonly client: EsdbClient,
     options: EsdbEventStoreOptions = {},
   ) {
+    this.resubscribeBackoffMs = Math.max(1, options.resubscribeBackoffMs ?? 100);
     this.maxAppendAttempts = Math.max(1, options.maxAppendAttempts ?? 10);
     this.readPageSize = Math.max(2, options.readPageSize ?? 1024);
+  }
+
+  /** Kept in the metadata of a well-known stream (a system event, so no reader of the log sees it). */
+  async storeId(): Promise<string> {
+    const read = async () => ((await this.client.getStreamMetadata(STORE_ID_STREAM)).metadata as { ledgerStoreId?: string } | undefined)?.ledgerStoreId;
+    const existing = await read();
+    if (existing !== undefined) return existing;
+    await this.client.setStreamMetadata(STORE_ID_STREAM, { ledgerStoreId: randomUUID() });
+    // Two first callers at once: the last write wins, and both answer with what was kept.
+    return (await read())!;
   }
 
   async appendToStream(
@@ -165,13 +223,34 @@ export class EsdbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     toClientExpectedRevision(expected); // validates a numeric revision
     events.forEach((event, index) => assertJsonData(streamId, event, index));
-    return this.exclusive(() => this.appendWithRetries(streamId, events, expected));
+    this.assertOpen();
+    return this.exclusive(streamId, () => {
+      // Queued behind an append that was running when close() began: refused, never sent on a disposed client.
+      this.assertOpen();
+      return this.appendWithRetries(streamId, events, expected);
+    });
   }
 
-  /** Runs appends of this instance one after the other, so recorded times follow log order. */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.appendTail.then(task, task);
-    this.appendTail = run.catch(() => undefined);
+  /** True while a subscription of this store has lost its server connection and is resubscribing (readiness). */
+  isSubscriptionDown(): boolean {
+    return this.subscriptionsDown > 0;
+  }
+
+  private assertOpen(): void {
+    if (this.closing.signal.aborted) throw new StoreClosedError('the EventStoreDB store is closed');
+  }
+
+  /** Runs appends to one stream one after the other (the head read and the seal depend on the one before). */
+  private exclusive<T>(streamId: string, task: () => Promise<T>): Promise<T> {
+    const tail = this.streamTails.get(streamId) ?? Promise.resolve();
+    const run = tail.then(task, task);
+    const settled = run.catch(() => undefined);
+    this.streamTails.set(streamId, settled);
+    this.inFlight.add(settled);
+    void settled.then(() => {
+      this.inFlight.delete(settled);
+      if (this.streamTails.get(streamId) === settled) this.streamTails.delete(streamId);
+    });
     return run;
   }
 
@@ -182,18 +261,19 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     for (let attempt = 1; ; attempt += 1) {
       const head = await this.readHead(streamId);
+      if (head.revision === 'no-stream') await this.refuseDeletedStream(streamId);
       if (!revisionMatches(expected, head.revision)) {
         throw new WrongExpectedRevisionError(streamId, expected, head.revision);
       }
-      const { toAppend, recordedAt } = this.sealBatch(streamId, events, head);
+      const { toAppend } = this.sealBatch(streamId, events, head);
       let conflict: { readonly actual: number | 'no-stream' } | undefined;
       try {
         const result = await this.client.appendToStream(streamId, toAppend, {
           // The concrete revision just read, whatever the caller asked: the hash chain depends on it.
           expectedRevision: toClientExpectedRevision(head.revision),
           requiresLeader: true,
-          // Large batches need more than the client's default 10 s deadline.
-          deadline: 10_000 + 2 * events.length,
+          // No deadline of ours: the client sends it as an absolute time on OUR clock and the server caps it at its
+          // own write timeout anyway. A call that times out may still have committed: see committedAlready.
         });
         // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back as a result.
         if (!result.success) conflict = { actual: (await this.readHead(streamId)).revision };
@@ -207,15 +287,55 @@ export class EsdbEventStore implements EventStore {
           );
         }
         conflict = conflictOf(error);
-        if (conflict === undefined) throw error;
+        if (conflict === undefined) {
+          // A lost reply or a deadline: the write may have committed. Acknowledge it exactly once, never append twice.
+          if (!isTransient(error)) throw error;
+          const committed = await this.committedAlready(streamId, head, toAppend).catch(() => undefined);
+          if (committed !== undefined) return committed;
+          throw error;
+        }
       }
       if (conflict !== undefined) {
         const retryable = expected === 'any' || expected === 'stream-exists';
         if (retryable && attempt < this.maxAppendAttempts) continue;
         throw new WrongExpectedRevisionError(streamId, expected, conflict.actual);
       }
-      observeRecordedAt(recordedAt);
-      return this.readBack(streamId, head, toAppend);
+      return this.readBackWithRetries(streamId, head, toAppend);
+    }
+  }
+
+  /** The batch as stored when the server already holds it (same ids at the sealed revisions), else undefined. */
+  private async committedAlready(streamId: string, head: Head, appended: readonly EventData[]): Promise<AppendResult | undefined> {
+    try {
+      return await this.readBack(streamId, head, appended);
+    } catch (error) {
+      if (isStreamNotFound(error) || error instanceof BatchNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The append is acknowledged: its read-back is retried on transient errors, the append itself never is. */
+  private async readBackWithRetries(streamId: string, head: Head, appended: readonly EventData[]): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.readBack(streamId, head, appended);
+      } catch (error) {
+        if (!isTransient(error) || attempt >= 5) throw error;
+        await sleep(this.resubscribeBackoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * A stream that reads as missing may be soft-deleted: the server would number new events after its old last
+   * revision, which no read shows, so the seal could not match. Its name is refused (the old events stay in $all).
+   */
+  private async refuseDeletedStream(streamId: string): Promise<void> {
+    const { metadata } = await this.client.getStreamMetadata(streamId);
+    if (metadata?.truncateBefore !== undefined) {
+      throw new DeletedStreamError(
+        `stream ${streamId} was deleted or truncated in EventStoreDB; the ledger never appends to a deleted stream`,
+      );
     }
   }
 
@@ -233,7 +353,6 @@ export class EsdbEventStore implements EventStore {
     const [resolved] = last;
     if (resolved === undefined) return NO_HEAD;
     const event = ledgerEventOf(streamId, classifyResolved(resolved));
-    observeRecordedAt(event.envelope.recordedAt);
     return { revision: event.revision, hash: event.envelope.hash, recordedAt: event.envelope.recordedAt };
   }
 
@@ -242,8 +361,7 @@ export class EsdbEventStore implements EventStore {
     events: readonly EventToAppend[],
     head: Head,
   ): { toAppend: EventData[]; recordedAt: string } {
-    observeRecordedAt(head.recordedAt);
-    const recordedAt = nextRecordedAt(latestRecordedAt);
+    const recordedAt = nextRecordedAt(head.recordedAt);
     let revision = head.revision === 'no-stream' ? -1 : head.revision;
     let prevHash = head.hash;
     const toAppend = events.map((event): EventData => {
@@ -280,7 +398,7 @@ export class EsdbEventStore implements EventStore {
           resolved.event?.id.toLowerCase() === appended[i]!.id.toLowerCase() && events[i]!.revision === first + i,
       );
     if (!sameBatch) {
-      throw new Error(
+      throw new BatchNotFoundError(
         `stream ${streamId}: the append was acknowledged but revisions ${first}..${first + appended.length - 1} do not hold its events`,
       );
     }
@@ -290,6 +408,7 @@ export class EsdbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
+    this.assertOpen();
     const backwards = options.direction === 'backwards';
     let read: ResolvedEvent[];
     try {
@@ -304,11 +423,7 @@ export class EsdbEventStore implements EventStore {
       if (isStreamNotFound(error)) return [];
       throw error;
     }
-    return read.map((resolved) => {
-      const event = ledgerEventOf(streamId, classifyResolved(resolved));
-      observeRecordedAt(event.envelope.recordedAt);
-      return event;
-    });
+    return read.map((resolved) => ledgerEventOf(streamId, classifyResolved(resolved)));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -345,11 +460,15 @@ export class EsdbEventStore implements EventStore {
         progressed = true;
         const classified = classifyResolved(resolved);
         if (classified.kind !== 'ledger') continue;
-        observeRecordedAt(classified.event.envelope.recordedAt);
         events.push(classified.event);
         if (events.length >= wanted) return { events, lastScanned, exhausted: false };
       }
-      if (page.length < pageSize) return { events, lastScanned, exhausted: true };
+      if (page.length < pageSize) {
+        // A read cut short by close() is not the end of the log.
+        this.assertOpen();
+        if (await this.endConfirmed(lastScanned)) return { events, lastScanned, exhausted: true };
+        continue;
+      }
       if (!progressed) throw new Error(`$all read made no progress after ${String(lastScanned)}`);
     }
   }
@@ -366,56 +485,99 @@ export class EsdbEventStore implements EventStore {
     this.closing.signal.addEventListener('abort', onStop, { once: true });
     if (options.signal?.aborted || this.closing.signal.aborted) stop.abort();
     const batchSize = Math.max(1, options.batchSize ?? 1000);
-    let delivered = options.after;
-    let scanned = options.after;
+    // Resumption state: `scanned` is the last position looked at, so a resubscription has no gap and no duplicate.
+    const cursor = { delivered: options.after, scanned: options.after };
+    let down = false;
+    let backoff = this.resubscribeBackoffMs;
+    const setDown = (value: boolean) => {
+      if (value !== down) this.subscriptionsDown += value ? 1 : -1;
+      down = value;
+    };
     try {
       for (;;) {
-        if (stop.signal.aborted) return;
-        const page = await this.scanAll(scanned, batchSize);
-        for (const event of page.events) {
-          if (stop.signal.aborted) return;
-          yield { kind: 'event', event };
-          delivered = event.position;
-        }
-        scanned = page.lastScanned;
-        if (page.exhausted) break;
-      }
-      if (stop.signal.aborted) return;
-      yield { kind: 'caught-up', position: delivered };
-
-      const subscription = this.client.subscribeToAll({
-        fromPosition: scanned === undefined ? START : decodePosition(scanned),
-        filter: excludeSystemEvents(),
-      });
-      let deliveredSinceCaughtUp = false;
-      for await (const signal of iterateSubscription(subscription, { signal: stop.signal, highWaterMark: batchSize })) {
-        if (signal.kind === 'caught-up') {
-          if (deliveredSinceCaughtUp) {
-            deliveredSinceCaughtUp = false;
-            yield { kind: 'caught-up', position: delivered };
+        try {
+          for await (const item of this.catchUpThenLive(cursor, batchSize, stop.signal)) {
+            setDown(false);
+            backoff = this.resubscribeBackoffMs;
+            yield item;
           }
-          continue;
+          return;
+        } catch (error) {
+          // A leader election or a network blip: resume from the last handled position, with backoff.
+          if (stop.signal.aborted || !isTransient(error)) throw error;
+          setDown(true);
+          await sleep(backoff, stop.signal);
+          backoff = Math.min(backoff * 2, 5000);
+          if (stop.signal.aborted) return;
         }
-        const raw = signal.resolved.event?.position;
-        if (raw === undefined) continue;
-        const position = encodePosition(raw);
-        if (!isAfter(position, scanned)) continue;
-        scanned = position;
-        const classified = classifyResolved(signal.resolved);
-        if (classified.kind !== 'ledger') continue;
-        observeRecordedAt(classified.event.envelope.recordedAt);
-        yield { kind: 'event', event: classified.event };
-        delivered = classified.event.position;
-        deliveredSinceCaughtUp = true;
-      }
-      if (!stop.signal.aborted) {
-        // Not asked to stop, yet the stream ended: the subscriber must not mistake that for the end of the log.
-        throw new Error(`the server ended the $all subscription after ${String(delivered)}`);
       }
     } finally {
+      setDown(false);
       options.signal?.removeEventListener('abort', onStop);
       this.closing.signal.removeEventListener('abort', onStop);
     }
+  }
+
+  /**
+   * One connection's worth of the subscription: catch-up by $all pages (each short page is confirmed as the end of
+   * the log, so 'caught-up' is exact on every server version), then live through `subscribeToAll` from the last
+   * position looked at. The live part starts caught up (the pages just reached the end), so 'caught-up' follows
+   * each drained batch on every server: before 23.10 there is no CaughtUp message, from 23.10 on no FellBehind.
+   */
+  private async *catchUpThenLive(
+    cursor: { delivered: Position | undefined; scanned: Position | undefined },
+    batchSize: number,
+    stop: AbortSignal,
+  ): AsyncGenerator<SubscriptionItem> {
+    for (;;) {
+      if (stop.aborted) return;
+      const page = await this.scanAll(cursor.scanned, batchSize);
+      for (const event of page.events) {
+        if (stop.aborted) return;
+        yield { kind: 'event', event };
+        cursor.delivered = event.position;
+      }
+      cursor.scanned = page.lastScanned;
+      if (page.exhausted) break;
+    }
+    if (stop.aborted) return;
+    yield { kind: 'caught-up', position: cursor.delivered };
+
+    const subscription = this.client.subscribeToAll({
+      fromPosition: cursor.scanned === undefined ? START : decodePosition(cursor.scanned),
+      filter: excludeSystemEvents(),
+    });
+    let deliveredSinceCaughtUp = false;
+    for await (const signal of iterateSubscription(subscription, { signal: stop, highWaterMark: batchSize, liveFromStart: true })) {
+      if (signal.kind === 'caught-up') {
+        if (deliveredSinceCaughtUp) {
+          deliveredSinceCaughtUp = false;
+          yield { kind: 'caught-up', position: cursor.delivered };
+        }
+        continue;
+      }
+      const raw = signal.resolved.event?.position;
+      if (raw === undefined) continue;
+      const position = encodePosition(raw);
+      if (!isAfter(position, cursor.scanned)) continue;
+      cursor.scanned = position;
+      const classified = classifyResolved(signal.resolved);
+      if (classified.kind !== 'ledger') continue;
+      yield { kind: 'event', event: classified.event };
+      cursor.delivered = classified.event.position;
+      deliveredSinceCaughtUp = true;
+    }
+    if (!stop.aborted) {
+      // Not asked to stop, yet the stream ended: resumed like a dropped connection, never taken for the end of the log.
+      throw new UnavailableError(undefined, `the server ended the $all subscription after ${String(cursor.delivered)}`);
+    }
+  }
+
+  /** True when nothing in $all lies after `lastScanned`: a read that ended early is told from the end of the log. */
+  private async endConfirmed(lastScanned: Position | undefined): Promise<boolean> {
+    const [last] = await collect(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }));
+    const raw = last?.event?.position;
+    return raw === undefined || !isAfter(encodePosition(raw), lastScanned);
   }
 
   /**
@@ -440,8 +602,10 @@ export class EsdbEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
-    // Live subscriptions end (without error); calls still in flight are cancelled by dispose().
+    // Fence: new calls and queued appends are refused; live subscriptions end (without error); appends already sent
+    // are awaited, so none reopens the client's batch-append stream after dispose().
     this.closing.abort();
+    await Promise.allSettled([...this.inFlight]);
     await this.client.dispose();
   }
 }

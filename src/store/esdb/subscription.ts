@@ -33,6 +33,11 @@ export interface IterateOptions {
   readonly signal: AbortSignal;
   /** Queue length at which the stream is paused. */
   readonly highWaterMark?: number;
+  /**
+   * The subscriber already caught up by reads before subscribing: live from the first event, so 'drained' markers
+   * come without the server's CaughtUp (which servers before 23.10 never send).
+   */
+  readonly liveFromStart?: boolean;
   /** How long to wait for `unsubscribe()` when stopping. */
   readonly unsubscribeTimeoutMs?: number;
 }
@@ -91,7 +96,7 @@ export async function* iterateSubscription(
   subscription.on('close', onEnd);
   signal.addEventListener('abort', notify, { once: true });
 
-  let live = false;
+  let live = options.liveFromStart ?? false;
   let sinceCaughtUp = 0;
   try {
     for (;;) {
