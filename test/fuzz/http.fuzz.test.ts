@@ -337,8 +337,10 @@ function buildReadRequest(c: ReadCase): Req {
   let n = 0;
   const path = c.junkPath === undefined ? route.path.replace(/\{[^}]+\}/g, () => c.ids[n++ % 2]!) : `/${c.junkPath.join('/')}`;
   const url = `${path}${queryString(c.query)}`;
-  const isCommand = route.method === 'POST' && route.path !== '/verify';
-  const access = route.path === '/health' || route.path === '/ready' ? undefined : route.method === 'POST' ? 'write' : 'read';
+  // Screenings are POSTed questions (the names are the caller's data): reader routes, not commands.
+  const isScreening = route.path.startsWith('/screenings');
+  const isCommand = route.method === 'POST' && route.path !== '/verify' && !isScreening;
+  const access = route.path === '/health' || route.path === '/ready' ? undefined : route.method === 'POST' && !isScreening ? 'write' : 'read';
   const sendsBody = method !== 'GET' && method !== 'HEAD' && c.body !== undefined;
   const verdict = c.junkPath === undefined ? queryVerdict(method, route.path, route.query, c.query) : 'any';
   return {

@@ -1,0 +1,132 @@
+/**
+ * The name score: a weighted token-set similarity in [0, 1], order-free (so "KIM Yong Bok", "Yong Bok Kim" and
+ * "KIM, Yong Bok" agree), tolerant of typos (Levenshtein, from fastest-levenshtein), of transliteration variants
+ * (equal phonetic keys), of initials, and of names written joined or apart ("Kwangchol", "Kwang Chol"). Pure.
+ */
+import { distance } from 'fastest-levenshtein';
+import { phoneticKey } from './normalise';
+
+export interface PreparedName {
+  readonly tokens: readonly string[];
+  readonly keys: readonly string[];
+  /**
+   * Every token (noise words included) run together: what a name written without spaces or hyphens is compared
+   * with. Noise words stay in, so "ALxQUBAYSI" (a typo on the space) still lines up with "AL QUBAYSI".
+   */
+  readonly joined: string;
+  /** How many words, noise words included. */
+  readonly words: number;
+  /** The sum of the token weights. */
+  readonly weight: number;
+  /** Token weights, heaviest first, summed: topWeights[k - 1] is the weight of the k heaviest tokens. */
+  readonly topWeights: readonly number[];
+  /** The scored tokens run together in reverse order (the joined reading's other word order). */
+  readonly reversed: string;
+}
+
+export interface TokenMatch {
+  readonly query: string;
+  readonly listed: string;
+  readonly similarity: number;
+  readonly how: 'exact' | 'variant' | 'initial' | 'spelling';
+}
+
+export interface NameScore {
+  readonly score: number;
+  readonly method: 'tokens' | 'joined';
+  readonly tokens: readonly TokenMatch[];
+}
+
+export function prepareName(tokens: readonly string[], allTokens: readonly string[] = tokens): PreparedName {
+  const weights = tokens.map(weight).sort((a, b) => b - a);
+  let running = 0;
+  const topWeights = weights.map((w) => (running += w));
+  return { tokens, keys: tokens.map(phoneticKey), joined: allTokens.join(''), words: allTokens.length, weight: running, topWeights, reversed: [...tokens].reverse().join('') };
+}
+
+/**
+ * Below this a token pair counts as unmatched: partial credit for noise would lift unrelated names. Just under
+ * 2/3, so that one edit in a three-letter token (DAD, DXD) still pairs.
+ */
+const TOKEN_FLOOR = 0.66;
+/** Same phonetic key, different spelling: Mohammed / Muhammad, Sergei / Sergey. */
+const VARIANT_SIMILARITY = 0.92;
+/** "J" for "John". */
+const INITIAL_SIMILARITY = 0.8;
+
+function spelling(a: string, b: string): number {
+  return 1 - distance(a, b) / Math.max(a.length, b.length);
+}
+
+function tokenSimilarity(q: string, qKey: string, l: string, lKey: string): TokenMatch | undefined {
+  if (q === l) return { query: q, listed: l, similarity: 1, how: 'exact' };
+  if ((q.length === 1 && l.startsWith(q)) || (l.length === 1 && q.startsWith(l))) {
+    return { query: q, listed: l, similarity: INITIAL_SIMILARITY, how: 'initial' };
+  }
+  const s = spelling(q, l);
+  if (qKey === lKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY) {
+    return { query: q, listed: l, similarity: VARIANT_SIMILARITY, how: 'variant' };
+  }
+  return s >= TOKEN_FLOOR ? { query: q, listed: l, similarity: s, how: 'spelling' } : undefined;
+}
+
+/** Longer tokens say more; an initial says little. */
+const weight = (token: string) => Math.max(1, Math.min(token.length, 8));
+
+/**
+ * Greedy alignment, best pairs first: every query token pairs with at most one listed token and back. The score
+ * is the weighted share of both names' tokens that found a partner, each pair counted at its similarity.
+ */
+function tokenSetScore(query: PreparedName, listed: PreparedName): NameScore {
+  const pairs: Array<{ qi: number; li: number; match: TokenMatch }> = [];
+  query.tokens.forEach((q, qi) =>
+    listed.tokens.forEach((l, li) => {
+      const match = tokenSimilarity(q, query.keys[qi]!, l, listed.keys[li]!);
+      if (match !== undefined) pairs.push({ qi, li, match });
+    }),
+  );
+  pairs.sort((a, b) => b.match.similarity - a.match.similarity || a.qi - b.qi || a.li - b.li);
+  const usedQ = new Set<number>();
+  const usedL = new Set<number>();
+  const chosen: Array<{ qi: number; li: number; match: TokenMatch }> = [];
+  for (const pair of pairs) {
+    if (usedQ.has(pair.qi) || usedL.has(pair.li)) continue;
+    usedQ.add(pair.qi);
+    usedL.add(pair.li);
+    chosen.push(pair);
+  }
+  const total = query.tokens.reduce((s, t) => s + weight(t), 0) + listed.tokens.reduce((s, t) => s + weight(t), 0);
+  const matched = chosen.reduce((s, p) => s + p.match.similarity * (weight(query.tokens[p.qi]!) + weight(listed.tokens[p.li]!)), 0);
+  chosen.sort((a, b) => a.qi - b.qi);
+  return { score: total === 0 ? 0 : matched / total, method: 'tokens', tokens: chosen.map((p) => p.match) };
+}
+
+/** "Kwangchol" against "Kwang Chol": compare the names run together, in both word orders a list may use. */
+function joinedScore(query: PreparedName, listed: PreparedName): NameScore {
+  const s = Math.max(spelling(query.joined, listed.joined), spelling(query.joined, listed.reversed));
+  return { score: s, method: 'joined', tokens: [{ query: query.joined, listed: listed.joined, similarity: s, how: s === 1 ? 'exact' : 'spelling' }] };
+}
+
+/**
+ * The better of the two readings. The joined reading only counts when the word counts differ (a split or a
+ * join is the only thing it can explain), so two different names of equal length are not compared as strings.
+ */
+/**
+ * An upper bound of scoreName from the sizes alone: the token reading cannot pair more weight than the lighter
+ * name has, the joined reading cannot beat the length difference. Lets the index skip most candidates unscored.
+ */
+export function scoreBound(query: PreparedName, listed: PreparedName): number {
+  const pairs = Math.min(query.tokens.length, listed.tokens.length);
+  const total = query.weight + listed.weight;
+  const tokens = pairs === 0 || total === 0 ? 0 : (query.topWeights[pairs - 1]! + listed.topWeights[pairs - 1]!) / total;
+  if (query.words === listed.words) return tokens;
+  const lengthBound = (a: string, b: string) => 1 - Math.abs(a.length - b.length) / Math.max(a.length, b.length, 1);
+  return Math.max(tokens, lengthBound(query.joined, listed.joined), lengthBound(query.joined, listed.reversed));
+}
+
+export function scoreName(query: PreparedName, listed: PreparedName): NameScore {
+  const tokens = tokenSetScore(query, listed);
+  if (query.words === listed.words || tokens.score === 1) return tokens;
+  const joined = joinedScore(query, listed);
+  return joined.score > tokens.score ? joined : tokens;
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads the screening entries from the bitemporal index (designation_segments): the one I/O of screening,
+ * kept apart from the matching domain. Each segment's attributes hold the identity in force over it.
+ */
+import type Database from 'better-sqlite3';
+import type { SubjectKind } from '../../events';
+import type { DesignationAttributes } from '../../projections/designation-state';
+import type { ScreeningEntry } from './types';
+
+interface Row {
+  subject_id: string;
+  designation_id: string;
+  subject_kind: string;
+  authority: string;
+  regime: string;
+  effective_from: string;
+  effective_to: string;
+  recorded_from: string;
+  recorded_to: string;
+  primary_name: string;
+  authority_reference: string | null;
+  attributes: string;
+}
+
+const SELECT_SEGMENTS = `SELECT subject_id, designation_id, subject_kind, authority, regime, effective_from, effective_to,
+  recorded_from, recorded_to, primary_name, authority_reference, attributes FROM designation_segments`;
+
+export function loadScreeningEntries(db: Database.Database): ScreeningEntry[] {
+  return db
+    .prepare<[], Row>(SELECT_SEGMENTS)
+    .all()
+    .map((row): ScreeningEntry => {
+      const { identity } = JSON.parse(row.attributes) as DesignationAttributes;
+      return {
+        subjectId: row.subject_id,
+        designationId: row.designation_id,
+        kind: row.subject_kind as SubjectKind,
+        authority: row.authority,
+        regime: row.regime,
+        ...(row.authority_reference === null ? {} : { authorityReference: row.authority_reference }),
+        primaryName: row.primary_name,
+        names: identity.names.map(({ name, quality }) => ({ name, quality })),
+        identifiers: (identity.identifiers ?? []).map(({ type, value }) => ({ type, value })),
+        birthDates: identity.birthDates ?? [],
+        countries: identity.nationalities ?? [],
+        effectiveFrom: row.effective_from,
+        effectiveTo: row.effective_to,
+        recordedFrom: row.recorded_from,
+        recordedTo: row.recorded_to,
+      };
+    });
+}
