@@ -1,11 +1,13 @@
 /**
  * `sanctions-ledger`: the command line for writers, auditors and operators (DESIGN.md section 10).
  * Exit codes: 0 ok, 1 failure, 2 invalid input, 3 refused by a rule, 4 concurrency conflict, 5 verify failed.
+ * A read of a ledger file that does not exist, or a path that is a directory, is invalid input (2); an unusable
+ * ledger or views file, or a views file of another ledger, is a failure (1). A closed stdout pipe exits 0.
  */
 import { Option } from 'commander';
 import * as E from 'fp-ts/Either';
 import { userInfo } from 'node:os';
-import { fail, program, viewsPathFrom, withLedger } from './context';
+import { fail, program, READS, storeLabelFrom, viewsPathFrom, withLedger } from './context';
 import { describeFailure } from '../commands/outcomes';
 import type { CommandInput } from '../commands/command-handler';
 import { EXIT } from './exit-codes';
@@ -102,7 +104,7 @@ program
       if (entries.length === 0) fail(EXIT.failure, `no ${options.resolution ? 'resolution' : 'subject'} "${id}" in the ledger`);
       if (global.json) printJson(entries);
       else process.stdout.write(`${historyTable(entries)}\n`);
-    });
+    }, READS);
   });
 
 program
@@ -114,7 +116,7 @@ program
       if (global.json) printJson(report);
       else if (report.ok) process.stdout.write(`ok: ${report.eventsChecked} events in ${report.streamsChecked} streams, every hash chain intact\n`);
       if (!report.ok) fail(EXIT.verifyFailed, `verify failed (${report.firstBreak!.kind}): ${report.firstBreak!.message}`);
-    });
+    }, READS);
   });
 
 program
@@ -134,12 +136,19 @@ program
   .description('the main job: the HTTP service (env LEDGER_HTTP_HOST/PORT, LEDGER_TOKENS) with the projector in-process; seeds the worked example into an empty store')
   .action(async () => {
     const { runService } = await import('../service/main');
-    await withLedger(async (ledger, global) => runService(ledger, { viewsPath: viewsPathFrom(global) }));
+    await withLedger(async (ledger, global) => runService(ledger, { viewsPath: viewsPathFrom(global), storeLabel: storeLabelFrom(global) }));
   });
 
 import './query-commands';
 import './notification-commands';
 import './import-command';
+import './retract-import-command';
+import './screen-command';
+// A closed pipe (`state | head -1`): the reader has what it wanted, so stop quietly, without a message.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
 program.parseAsync(process.argv).catch((error: unknown) => {
   fail(EXIT.failure, error instanceof Error ? error.message : String(error));
 });

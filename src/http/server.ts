@@ -22,6 +22,7 @@ import type { ReadSide } from './read-side';
 import { commandRoutes } from './routes/commands';
 import { healthRoutes } from './routes/health';
 import { queryRoutes } from './routes/queries';
+import { screeningRoutes } from './routes/screenings';
 import { verifyRoutes } from './routes/verify';
 import { prepareForClose } from './shutdown';
 
@@ -90,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readYourWritesMs: options.readYourWritesMs ?? 5000,
   });
   await app.register(queryRoutes, { readSide: options.projector });
+  await app.register(screeningRoutes, { readSide: options.projector });
   await app.register(verifyRoutes, { ledger: options.ledger });
   await app.register(sseFeedRoute, { store: options.ledger.store, ...(options.feedSource === undefined ? {} : { source: options.feedSource }) });
   if (options.imports !== undefined) {
