@@ -1,7 +1,12 @@
 /**
  * EventStoreDB adapter benchmark. Always: the adapter's own CPU per event over the stand-in client (no server, no
- * network: sealing, conversion, read-back and $all paging only), beside SQLite on the same events. With
- * LEDGER_ESDB_URL set: append and read throughput against that live server, printed in the same table.
+ * network: sealing, conversion, read-back and $all paging only) and the requests it sends per append (each one a
+ * network round trip on a real server), beside SQLite on the same work. With LEDGER_ESDB_URL set: the same against
+ * that live server, printed in the same table.
+ *
+ * Two workloads: `new streams` (200 streams, one 25-event append each: the first append to a stream) and
+ * `command style` (the command handler's pattern: read the stream, then append one event, 5 times on each of 200
+ * streams).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +20,45 @@ import { designatedEvent, printTable } from './support';
 
 const STREAMS = 200;
 const PER_STREAM = 25;
+const COMMANDS_PER_STREAM = 5;
 
-async function measure(name: string, store: EventStore): Promise<Record<string, string | number>> {
+type Workload = 'new streams' | 'command style';
+
+/** Runs the workload; returns the appends made and the events appended. */
+async function run(workload: Workload, store: EventStore, prefix: string): Promise<{ appends: number; events: number }> {
+  if (workload === 'new streams') {
+    for (let s = 0; s < STREAMS; s++) {
+      await store.appendToStream(`${prefix}-${s}`, Array.from({ length: PER_STREAM }, (_, i) => designatedEvent(s * PER_STREAM + i)));
+    }
+    return { appends: STREAMS, events: STREAMS * PER_STREAM };
+  }
+  for (let round = 0; round < COMMANDS_PER_STREAM; round++) {
+    for (let s = 0; s < STREAMS; s++) {
+      const streamId = `${prefix}-${s}`;
+      const read = await store.readStream(streamId);
+      const last = read[read.length - 1];
+      await store.appendToStream(streamId, [designatedEvent(round * STREAMS + s)], {
+        expectedRevision: last === undefined ? 'no-stream' : last.revision,
+      });
+    }
+  }
+  return { appends: STREAMS * COMMANDS_PER_STREAM, events: STREAMS * COMMANDS_PER_STREAM };
+}
+
+async function measure(
+  name: string,
+  workload: Workload,
+  store: EventStore,
+  requests?: () => number,
+): Promise<Record<string, string | number>> {
+  const prefix = `bench-${workload.replace(' ', '-')}-${Date.now()}`;
+  const requests0 = requests?.() ?? 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let s = 0; s < STREAMS; s++) {
-    await store.appendToStream(`bench-${s}`, Array.from({ length: PER_STREAM }, (_, i) => designatedEvent(s * PER_STREAM + i)));
-  }
+  const { appends, events } = await run(workload, store, prefix);
   const appendMs = performance.now() - t0;
   const cpu1 = process.cpuUsage(cpu0);
+  const sent = requests === undefined ? undefined : requests() - requests0;
   const t1 = performance.now();
   let read = 0;
   let after;
@@ -34,12 +69,14 @@ async function measure(name: string, store: EventStore): Promise<Record<string, 
     after = page[page.length - 1]!.position;
   }
   const readMs = performance.now() - t1;
-  const events = STREAMS * PER_STREAM;
   return {
     store: name,
+    workload,
     events,
+    'requests/append': sent === undefined ? 'n/a' : (sent / appends).toFixed(2),
     'append ev/s': Math.round(events / (appendMs / 1000)),
-    'append CPU µs/ev': ((cpu1.user + cpu1.system) / events).toFixed(1),
+    'appends/s': Math.round(appends / (appendMs / 1000)),
+    'CPU µs/ev': ((cpu1.user + cpu1.system) / events).toFixed(1),
     'read ev/s': Math.round(read / (readMs / 1000)),
   };
 }
@@ -47,21 +84,23 @@ async function measure(name: string, store: EventStore): Promise<Record<string, 
 const dir = mkdtempSync(join(tmpdir(), 'bench-esdb-'));
 const rows: Array<Record<string, string | number>> = [];
 try {
-  const sqlite = SqliteEventStore.open(join(dir, 'ledger.db'));
-  rows.push(await measure('SQLite (file)', sqlite));
-  await sqlite.close();
-  const standIn = new EsdbEventStore(asEsdbClient(new StandInEsdbClient()));
-  rows.push(await measure('ESDB adapter over the stand-in (adapter overhead only)', standIn));
-  await standIn.close();
-  const url = process.env.LEDGER_ESDB_URL;
-  if (url !== undefined && url !== '') {
-    const live = EsdbEventStore.connect(url);
-    rows.push(await measure(`ESDB live (${url})`, live));
-    await live.close();
-  } else {
-    console.log('LEDGER_ESDB_URL not set: no live-server figures');
+  for (const workload of ['new streams', 'command style'] satisfies Workload[]) {
+    const sqlite = SqliteEventStore.open(join(dir, `${workload.replace(' ', '-')}.db`));
+    rows.push(await measure('SQLite (file)', workload, sqlite));
+    await sqlite.close();
+    const standIn = new StandInEsdbClient();
+    const overStandIn = new EsdbEventStore(asEsdbClient(standIn));
+    rows.push(await measure('ESDB adapter over the stand-in', workload, overStandIn, () => standIn.totalCalls()));
+    await overStandIn.close();
+    const url = process.env.LEDGER_ESDB_URL;
+    if (url !== undefined && url !== '') {
+      const live = EsdbEventStore.connect(url);
+      rows.push(await measure(`ESDB live (${url})`, workload, live));
+      await live.close();
+    }
   }
-  printTable(`EventStoreDB adapter (${STREAMS} streams x ${PER_STREAM} events)`, rows);
+  if (!process.env.LEDGER_ESDB_URL) console.log('LEDGER_ESDB_URL not set: no live-server figures');
+  printTable(`EventStoreDB adapter (requests/append counts every request, the command-style read included)`, rows);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

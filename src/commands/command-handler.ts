@@ -9,6 +9,7 @@ import { catalogue, decodeEvent, fieldErrors, readStoredEvent, strictFieldErrors
 import { canonicalJson } from '../audit/canonical-json';
 import { foldEvents, refuse, type Decider } from '../domain/decider';
 import {
+  AppendOutcomeUnknownError,
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
@@ -200,21 +201,28 @@ export class CommandHandler {
     const spec = commandCatalogue[type];
     const streamId = spec.streamOf(data as never);
     const commandId = metadata.commandId ?? randomUUID();
+    // Set when an append of THIS call may have landed without an answer: finding the command then is our own append.
+    let unknownOutcome: AppendOutcomeUnknownError | undefined;
     for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
       const stream = await this.openStream(streamId, spec.decider);
       const decided = this.decideOn(stream, spec.decider, type, data, commandId, metadata);
       if (E.isLeft(decided)) return decided;
       if (decided.right.duplicateOf !== undefined) {
-        return E.right({ status: 'duplicate', commandId, streamId, attempts: attempt, events: decided.right.duplicateOf });
+        const status = unknownOutcome !== undefined ? 'accepted' : 'duplicate';
+        return E.right({ status, commandId, streamId, attempts: attempt, events: decided.right.duplicateOf });
       }
       try {
         const result = await this.store.appendToStream(streamId, stream.toAppend, { expectedRevision: stream.expectedRevision });
         return E.right({ status: 'accepted', commandId, streamId, attempts: attempt, events: result.events });
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // An unanswered append (a deadline, a lost reply) is retried like a conflict: the re-read finds it by the
+        // command id if it landed, and the concrete expected revision lets only one of the two land.
+        if (error instanceof AppendOutcomeUnknownError) unknownOutcome = error;
+        else if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another writer got there first: the loop re-reads and decides again on the new state.
       }
     }
+    if (unknownOutcome !== undefined) throw unknownOutcome;
     return E.left({
       kind: 'conflict',
       streamId,

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../events';
 import { QueryParameterError } from '../queries/types';
+import { AppendOutcomeUnknownError } from '../store/event-store';
 
 /** A 4xx the routes throw when it is simpler than returning a reply. */
 export class HttpError extends Error {
@@ -44,6 +45,18 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (error instanceof HttpError) return reply.code(error.statusCode).send(error.body);
     if (error instanceof QueryParameterError) {
       return reply.code(400).send({ error: 'invalid-parameter', parameter: error.parameter, message: error.message });
+    }
+    if (error instanceof AppendOutcomeUnknownError) {
+      // The store did not answer in time (EventStoreDB: a deadline, a lost reply). Retrying with the same commandId is
+      // safe: a command already recorded answers with its first result. Logged by name only: the message names a stream.
+      request.log.warn({ error: error.name }, 'the event store did not answer in time');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({
+          error: 'store-unavailable',
+          message: 'the event store did not answer in time; the command may have been recorded: retry it with the same commandId',
+        });
     }
     const known = error.code === undefined ? undefined : FRAMEWORK_ERRORS[error.code];
     if (known !== undefined) return reply.code(known.status).send({ error: known.error, message: known.message });

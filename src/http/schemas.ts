@@ -38,6 +38,7 @@ export const ERRORS = {
   415: error('the body must be application/json'),
   422: error('refused by a rule of the ledger (DESIGN.md section 5); nothing was appended', { rule: string, field: string }, ['rule', 'field']),
   500: error('the server failed; the body carries the request id only', { requestId: string }),
+  503: error('the event store did not answer in time (error `store-unavailable`, with Retry-After); the command may have been recorded: retry it with the same commandId'),
 } as const;
 
 export function errorResponses(...codes: Array<keyof typeof ERRORS>): Record<number, JsonSchema> {

@@ -127,6 +127,37 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * The store could not say in time whether an append was recorded, or recorded it and could not read it back. Safe
+ * to retry by re-reading and re-deciding: every append carries a concrete expected revision, so a late arrival and
+ * the retry cannot both land, and a command already in its stream is found by its id (idempotency).
+ */
+export class AppendOutcomeUnknownError extends Error {
+  override readonly name: string = 'AppendOutcomeUnknownError';
+  constructor(
+    readonly streamId: string,
+    message: string,
+    /** True when the server acknowledged the append (only its read-back failed). */
+    readonly committed: boolean,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A store call that got no answer within its deadline (for an append, the outcome is unknown: see the base class). */
+export class StoreDeadlineExceededError extends AppendOutcomeUnknownError {
+  override readonly name = 'StoreDeadlineExceededError';
+  constructor(
+    readonly operation: string,
+    readonly deadlineMs: number,
+    streamId = '',
+    options?: { readonly cause?: unknown },
+  ) {
+    super(streamId, `${operation}: no answer within the ${deadlineMs} ms deadline`, false, options);
+  }
+}
+
 /** A stored event that can no longer be read (its bytes were damaged): verify reports it as altered. */
 export class CorruptStoredEventError extends Error {
   override readonly name = 'CorruptStoredEventError';

@@ -4,16 +4,32 @@
  * per defect of issue 13.
  */
 import { CancelledError, DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
+import fc from 'fast-check';
+import * as E from 'fp-ts/Either';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/audit/verify';
-import type { EventToAppend, SubscriptionItem } from '../../src/store/event-store';
+import { CommandHandler } from '../../src/commands/command-handler';
+import { checkPosition, FeedRequestError } from '../../src/notifications/feed';
+import {
+  AppendOutcomeUnknownError,
+  StoreDeadlineExceededError,
+  WrongExpectedRevisionError,
+  type EventToAppend,
+  type SubscriptionItem,
+} from '../../src/store/event-store';
+import { deadlineFromConnectionString, DEFAULT_DEADLINE_MS } from '../../src/store/esdb/deadline';
 import { DeletedStreamError, EsdbEventStore, StoreClosedError, UnsupportedEsdbServerError } from '../../src/store/esdb/esdb-event-store';
+import { encodePosition } from '../../src/store/esdb/positions';
+import { designate } from '../support/fixtures';
+import { withCommandId } from '../support/metadata';
 import { asEsdbClient, StandInEsdbClient, type ServerVersion } from '../support/esdb-stand-in/stand-in-client';
 import { envelopeInput } from '../support/events';
 
 function events(count: number, from = 0): EventToAppend[] {
   return Array.from({ length: count }, (_, i) => ({ type: 'TestHappened', data: { n: from + i }, envelope: envelopeInput() }));
 }
+
+const designateCommand = (subjectId: string) => ({ type: 'DesignateSubject', data: { ...designate(), subjectId } });
 
 function storeOver(server: StandInEsdbClient): EsdbEventStore {
   return new EsdbEventStore(asEsdbClient(server), { resubscribeBackoffMs: 1 });
@@ -207,18 +223,76 @@ describe('6. an acknowledged append succeeds exactly once', () => {
     expect((await verifyLedger(store)).ok).toBe(true);
   });
 
-  it('given a soft-deleted stream, when appending to its name, then it is refused by name and nothing is written', async () => {
+  it('given the read-back of an acknowledged append keeps failing, when appending, then the error says it was recorded and is retryable', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await store.appendToStream('s', events(1));
+    server.failReadBacks = 10;
+
+    const failure = await store.appendToStream('s', events(1)).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(failure).toMatchObject({ streamId: 's', committed: true });
+    expect(server.storedEvents('s')).toHaveLength(2);
+  });
+
+  it('given the read-back is lost under a command, when handling it, then the command is reported accepted once and recorded once', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    const handler = new CommandHandler(store);
+    server.failReadBacks = 10; // every read-back the adapter tries fails; the handler's own reads do not
+
+    const result = await handler.handle(designateCommand('RU-2'), withCommandId('cmd-lost-read-back'));
+
+    expect(E.isRight(result) && result.right.status).toBe('accepted');
+    const recorded = (await store.readAll()).filter((e) => (e.envelope as { commandId?: string }).commandId === 'cmd-lost-read-back');
+    expect(recorded).toHaveLength(1);
+    expect(E.isRight(result) && result.right.events.map((e) => e.position)).toEqual(recorded.map((e) => e.position));
+  });
+
+  it('given a soft-deleted stream, when appending to its name, then the batch is sealed at the revision the server numbers it at', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await store.appendToStream('s', events(2));
+    server.softDelete('s');
+    const fresh = storeOver(server); // no remembered head: what another process sees
+    expect(await fresh.readStream('s')).toEqual([]);
+
+    const result = await fresh.appendToStream('s', events(1), { expectedRevision: 'no-stream' });
+
+    expect(result.nextExpectedRevision).toBe(2);
+    expect(server.storedEvents('s').map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+    expect((await fresh.readStream('s')).map((e) => e.revision)).toEqual([2]);
+    await fresh.appendToStream('s', events(1));
+    expect((await verifyLedger(fresh)).ok).toBe(true);
+  });
+
+  it('given a soft-deleted stream, when a caller expects the old revision, then it is a conflict (the stream reads as missing)', async () => {
     const server = new StandInEsdbClient();
     const store = storeOver(server);
     await store.appendToStream('s', events(2));
     server.softDelete('s');
 
-    await expect(store.appendToStream('s', events(1))).rejects.toThrow(DeletedStreamError);
+    await expect(storeOver(server).appendToStream('s', events(1), { expectedRevision: 1 })).rejects.toThrow(WrongExpectedRevisionError);
     expect(server.storedEvents('s')).toHaveLength(2);
+  });
+
+  it('given a stream truncated past its end (it reads as missing, $tb is a revision), when appending, then it is refused by name and nothing is written', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await server.setStreamMetadata('t', { truncateBefore: 5 });
+
+    await expect(store.appendToStream('t', events(1))).rejects.toThrow(DeletedStreamError);
+    await expect(store.appendToStream('t', events(1))).rejects.toThrow(/stream t is truncated/);
+    expect(server.storedEvents('t')).toHaveLength(0);
   });
 });
 
-describe('7. the append deadline', () => {
+describe('7. every call has a deadline', () => {
+  const deadlineMs = 40;
+  const storeWithDeadline = (server: StandInEsdbClient) =>
+    new EsdbEventStore(asEsdbClient(server), { resubscribeBackoffMs: 1, deadlineMs });
+
   it('given the client deadline passes after the server committed, when appending, then the append is reported once as done', async () => {
     const server = new StandInEsdbClient();
     const store = storeOver(server);
@@ -229,6 +303,175 @@ describe('7. the append deadline', () => {
 
     expect(result.events).toHaveLength(1);
     expect(server.storedEvents('s')).toHaveLength(1);
+  });
+
+  it('given an append that never gets an answer and never lands, when appending, then it fails in time with a typed retryable error and nothing is written', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeWithDeadline(server);
+    server.hangNextAppend = 'before-commit';
+
+    const failure = await store.appendToStream('s', events(1)).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(StoreDeadlineExceededError);
+    expect(failure).toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(failure).toMatchObject({ streamId: 's', committed: false, deadlineMs });
+    expect(server.storedEvents('s')).toHaveLength(0);
+  });
+
+  it('given an append that committed but whose answer never comes, when appending, then it succeeds once', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeWithDeadline(server);
+    server.hangNextAppend = 'after-commit';
+
+    const result = await store.appendToStream('s', events(2));
+
+    expect(result.nextExpectedRevision).toBe(1);
+    expect(server.storedEvents('s')).toHaveLength(2);
+  });
+
+  it('given an append that never gets an answer under a command, when handling it, then the handler retries and the command is recorded once', async () => {
+    const server = new StandInEsdbClient();
+    const handler = new CommandHandler(storeWithDeadline(server));
+    server.hangNextAppend = 'before-commit';
+
+    const result = await handler.handle(designateCommand('RU-3'), withCommandId('cmd-deadline'));
+
+    expect(E.isRight(result) && result.right).toMatchObject({ status: 'accepted', attempts: 2 });
+    expect(server.storedEvents().filter((e) => !e.streamId.startsWith('$'))).toHaveLength(1);
+  });
+
+  it('given a read that stalls, when reading, then it fails with the deadline error instead of waiting for ever', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeWithDeadline(server);
+    server.hangNextRead = true;
+    await expect(store.readAll()).rejects.toThrow(StoreDeadlineExceededError);
+    server.hangNextRead = true;
+    await expect(store.readStream('s')).rejects.toThrow(/no answer within the 40 ms deadline/);
+  });
+
+  it('given any call, then the configured deadline is sent with it', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeWithDeadline(server);
+    await store.appendToStream('s', events(1));
+    await store.appendToStream('new', events(1));
+    await store.readStream('s');
+    await store.readAll();
+    await store.headPosition();
+    await store.storeId();
+
+    expect(server.deadlines.length).toBeGreaterThan(8);
+    expect(new Set(server.deadlines)).toEqual(new Set([deadlineMs]));
+  });
+
+  it('reads the deadline from the connection string as the client does, and refuses a bad one by name', () => {
+    expect(deadlineFromConnectionString('esdb://localhost:2113?tls=false')).toBe(DEFAULT_DEADLINE_MS);
+    expect(deadlineFromConnectionString('esdb://localhost:2113?tls=false&defaultDeadline=2500')).toBe(2500);
+    expect(deadlineFromConnectionString('esdb://h:2113?DEFAULT_DEADLINE=700')).toBe(700);
+    expect(() => deadlineFromConnectionString('esdb://h:2113?defaultDeadline=soon')).toThrow(/defaultDeadline must be a positive/);
+  });
+});
+
+describe('round trips per append', () => {
+  it('given the stream head is known (its last append here, or a read to its end), when appending, then only the append and its read-back are sent', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await store.appendToStream('s', events(1));
+    const before = server.totalCalls();
+    await store.appendToStream('s', events(1));
+    expect(server.totalCalls() - before).toBe(2);
+
+    await storeOver(server).appendToStream('s', events(1)); // another writer: this store's head is stale
+    const read = await store.readStream('s');
+    const afterRead = server.totalCalls();
+    await store.appendToStream('s', events(1), { expectedRevision: read[read.length - 1]!.revision });
+    expect(server.totalCalls() - afterRead).toBe(2);
+
+    expect(await store.readStream('new')).toEqual([]);
+    const afterMissing = server.totalCalls();
+    await store.appendToStream('new', events(1), { expectedRevision: 'no-stream' });
+    expect(server.totalCalls() - afterMissing).toBe(3); // its metadata (a soft delete?), the append, the read-back
+  });
+
+  it('given a stream read as missing that another writer then creates, when appending with no-stream, then it is a conflict and nothing forks', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    expect(await store.readStream('s')).toEqual([]);
+    await storeOver(server).appendToStream('s', events(1));
+
+    await expect(store.appendToStream('s', events(1), { expectedRevision: 'no-stream' })).rejects.toThrow(WrongExpectedRevisionError);
+    const result = await store.appendToStream('s', events(1));
+
+    expect(result.nextExpectedRevision).toBe(1);
+    expect((await verifyLedger(store)).ok).toBe(true);
+  });
+
+  it('given a remembered head that another writer made stale, when appending, then the conflict is absorbed and the chain stays intact', async () => {
+    const server = new StandInEsdbClient();
+    const [a, b] = [storeOver(server), storeOver(server)];
+    await a.appendToStream('s', events(1));
+    await b.appendToStream('s', events(2));
+
+    const result = await a.appendToStream('s', events(1));
+    await expect(a.appendToStream('s', events(1), { expectedRevision: 2 })).rejects.toThrow(WrongExpectedRevisionError);
+
+    expect(result.nextExpectedRevision).toBe(3);
+    expect((await verifyLedger(a)).ok).toBe(true);
+  });
+
+  it('property: any interleaving of appends by two writers over one server leaves an intact ledger with every batch once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ writer: fc.integer({ min: 0, max: 1 }), stream: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        async (plan) => {
+          const server = new StandInEsdbClient();
+          const writers = [storeOver(server), storeOver(server)];
+          await Promise.all(plan.map((step) => writers[step.writer]!.appendToStream(`s${step.stream}`, events(step.size))));
+          // Naive model: each stream holds the sum of its batch sizes, numbered from 0.
+          for (const stream of [0, 1, 2]) {
+            const expected = plan.filter((p) => p.stream === stream).reduce((n, p) => n + p.size, 0);
+            expect((await writers[0]!.readStream(`s${stream}`)).map((e) => e.revision)).toEqual([...Array(expected).keys()]);
+          }
+          expect((await verifyLedger(writers[1]!)).ok).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('head position (the feed refuses a Last-Event-ID past it)', () => {
+  it('given an empty log with system events only, then there is no head; given ledger events then system events, the head is the last ledger event', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    expect(await store.headPosition()).toBeUndefined();
+
+    const appended = await store.appendToStream('s', events(2));
+    await store.storeId(); // a system event after the last ledger event
+
+    expect(await store.headPosition()).toBe(appended.position);
+  });
+
+  it('given the log spans several backward pages, then the head is still the last ledger event', async () => {
+    const server = new StandInEsdbClient();
+    const store = new EsdbEventStore(asEsdbClient(server), { readPageSize: 2 });
+    const appended = await store.appendToStream('s', events(3));
+    for (let i = 0; i < 5; i++) await server.setStreamMetadata(`other-${i}`, { n: i });
+
+    expect(await store.headPosition()).toBe(appended.position);
+  });
+
+  it('given a position past the head, when a feed is asked to start there, then it is refused by name; the head itself is accepted', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    const appended = await store.appendToStream('s', events(1));
+    const past = encodePosition({ commit: 10n ** 12n, prepare: 10n ** 12n });
+
+    await expect(checkPosition(store, past, 'Last-Event-ID')).rejects.toThrow(FeedRequestError);
+    await expect(checkPosition(store, past, 'Last-Event-ID')).rejects.toThrow(/past the head of the log/);
+    await expect(checkPosition(store, appended.position, 'Last-Event-ID')).resolves.toBe(appended.position);
   });
 });
 

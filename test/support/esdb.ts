@@ -8,6 +8,7 @@
  * A server given by LEDGER_ESDB_URL needs MaxAppendSize >= ~6 MB for the contract's 10,000-event batch.
  */
 import { EventStoreDBClient } from '@eventstore/db-client';
+import { createServer } from 'node:net';
 import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
 
 export const ESDB_DEFAULT_IMAGE = 'docker.kurrent.io/kurrent-latest/kurrentdb:25.0.0';
@@ -19,6 +20,8 @@ export type EsdbServer =
       readonly source: 'LEDGER_ESDB_URL' | 'container';
       readonly connectionString: string;
       stop(): Promise<void>;
+      /** Stops and starts the server on the same address (a container this suite started); undefined for LEDGER_ESDB_URL. */
+      readonly restart?: () => Promise<void>;
     }
   | { readonly available: false; readonly reason: string };
 
@@ -66,6 +69,18 @@ async function waitUntilReady(connectionString: string, timeoutMs = 60_000): Pro
   throw new Error(`EventStoreDB at ${connectionString} did not answer within ${timeoutMs} ms: ${messageOf(lastError)}`);
 }
 
+/** A host port free right now: the container is bound to it, so a restart keeps the address clients use. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 export async function provideEsdbServer(): Promise<EsdbServer> {
   const url = process.env.LEDGER_ESDB_URL;
   if (url !== undefined && url.trim() !== '') {
@@ -86,7 +101,7 @@ export async function provideEsdbServer(): Promise<EsdbServer> {
   const image = process.env.LEDGER_ESDB_IMAGE ?? ESDB_DEFAULT_IMAGE;
   const container = await new GenericContainer(image)
     .withEnvironment(containerEnvironment(image))
-    .withExposedPorts(HTTP_PORT)
+    .withExposedPorts({ container: HTTP_PORT, host: await freePort() })
     .withWaitStrategy(
       Wait.forHttp('/health/live', HTTP_PORT).forStatusCodeMatching((status) => status >= 200 && status < 300),
     )
@@ -105,6 +120,10 @@ export async function provideEsdbServer(): Promise<EsdbServer> {
     connectionString,
     stop: async () => {
       await container.stop();
+    },
+    restart: async () => {
+      await container.restart();
+      await waitUntilReady(connectionString);
     },
   };
 }

@@ -3,7 +3,8 @@
  *
  * Body: { "data": {...}, "source": {...}, "commandId"?, "correlationId"?, "causationId"? }. The catalogue's io-ts
  * codecs (through ledger.execute) are the only validation; the actor is the authenticated principal, never
- * the body. 201 accepted, 200 duplicate (same commandId), 400 invalid-command, 422 rule-violation, 409 conflict.
+ * the body. 201 accepted, 200 duplicate (same commandId), 400 invalid-command, 422 rule-violation, 409 conflict,
+ * 503 store-unavailable (the store did not answer in time: errors.ts).
  */
 import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -77,7 +78,7 @@ function routeSchema(type: CommandType, summary: string, idField?: string) {
     response: {
       201: { description: 'accepted: the events appended', ...COMMAND_RESULT },
       200: { description: 'duplicate: this commandId was already accepted; the events of its first submission', ...COMMAND_RESULT },
-      ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
     },
   };
 }

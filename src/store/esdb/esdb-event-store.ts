@@ -24,10 +24,21 @@
  * Positions of the appended events: the append result gives one position only, so the store reads the batch back
  * from the stream (from the leader) and returns the events as stored, with their real log positions. Stream reads
  * carry positions from EventStoreDB 22.6 on; older servers are refused with an explicit error.
+ *
+ * Round trips per append: head read, append, read-back; the head read is skipped when this instance knows the head
+ * (its own last append to the stream, or a read of the stream that reached its end: the command handler reads the
+ * stream before it appends, and a read that found the stream missing counts too), since a stale head only costs a
+ * conflict and a re-read. A stream that reads as missing costs its metadata read (for a soft delete).
+ *
+ * Outcomes: an append that got no answer (deadline, lost reply) is looked up by its event ids; found, it succeeds
+ * exactly once; not found, or acknowledged but not read back, it fails with AppendOutcomeUnknownError, which the
+ * command handler retries (a late arrival and the retry cannot both land: the expected revision is concrete).
+ * Every call has a deadline (deadline.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
+  NO_STREAM,
   END,
   ErrorType,
   EventStoreDBClient,
@@ -49,10 +60,11 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { GENESIS_HASH } from '../../../events';
 import { nextRecordedAt, seal } from '../../audit/seal';
 import {
+  AppendOutcomeUnknownError,
   revisionMatches,
+  StoreDeadlineExceededError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -66,6 +78,8 @@ import {
   type SubscriptionItem,
 } from '../event-store';
 import { classifyResolved, toEventUuid, type Classified } from './conversion';
+import { collectWithin, deadlineFromConnectionString, DEFAULT_DEADLINE_MS, withinDeadline } from './deadline';
+import { HeadCache, MISSING, NO_HEAD, type Head } from './head-cache';
 import { decodePosition, encodePosition, isAfter, type EsdbPosition } from './positions';
 import { conflictOf, toClientExpectedRevision } from './revisions';
 import { iterateSubscription } from './subscription';
@@ -82,6 +96,7 @@ export function isTransient(error: unknown): boolean {
     error instanceof UnavailableError ||
     error instanceof CancelledError ||
     error instanceof DeadlineExceededError ||
+    error instanceof StoreDeadlineExceededError ||
     error instanceof TimeoutError ||
     error instanceof NotLeaderError
   );
@@ -102,17 +117,16 @@ export interface EsdbEventStoreOptions {
   readonly maxAppendAttempts?: number;
   /** Events per request when paging through $all. Default 1024. */
   readonly readPageSize?: number;
+  /** Deadline of every call but the live subscription, in ms. Default 10 000 (or the connection string's defaultDeadline). */
+  readonly deadlineMs?: number;
+  /** Stream heads remembered to skip the head read of an append. Default 10 000. */
+  readonly headCacheSize?: number;
 }
-
-interface Head {
-  readonly revision: number | 'no-stream';
-  readonly hash: string;
-  readonly recordedAt: string | undefined;
-}
-
-const NO_HEAD: Head = { revision: 'no-stream', hash: GENESIS_HASH, recordedAt: undefined };
 
 class BatchNotFoundError extends Error {}
+
+/** The largest revision EventStoreDB has: a $tb of it marks a soft-deleted stream not written since. */
+const SOFT_DELETED_TB = 9223372036854775807;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -135,12 +149,6 @@ function isStreamNotFound(error: unknown): boolean {
     error instanceof StreamNotFoundError ||
     (error instanceof Error && isCommandError(error) && error.type === ErrorType.STREAM_NOT_FOUND)
   );
-}
-
-async function collect<E>(read: StreamingRead<E>): Promise<E[]> {
-  const items: E[] = [];
-  for await (const item of read) items.push(item);
-  return items;
 }
 
 /** Fails before anything is sent if an event's data has no JSON form (the client would fail mid-request). */
@@ -171,6 +179,12 @@ function ledgerEventOf(streamId: string, classified: Classified): RecordedEvent 
   );
 }
 
+/** The revision the server gives the next event of a stream with this head. */
+function firstRevisionAfter(head: Head): number {
+  if (head.deleted !== undefined) return head.deleted.lastRevision + 1;
+  return head.revision === 'no-stream' ? 0 : head.revision + 1;
+}
+
 /** The stream whose metadata holds the store id. */
 const STORE_ID_STREAM = 'sanctions-ledger-store';
 
@@ -181,6 +195,8 @@ export class EsdbEventStore implements EventStore {
   private readonly maxAppendAttempts: number;
   private readonly readPageSize: number;
   private readonly resubscribeBackoffMs: number;
+  private readonly deadlineMs: number;
+  private readonly heads: HeadCache;
   private readonly closing = new AbortController();
   /** One chain of appends per stream: appends to different streams do not wait for each other. */
   private readonly streamTails = new Map<string, Promise<unknown>>();
@@ -192,7 +208,8 @@ export class EsdbEventStore implements EventStore {
    * The client connects lazily: a wrong address shows on the first operation.
    */
   static connect(connectionString: string, options: EsdbEventStoreOptions = {}): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+    const deadlineMs = options.deadlineMs ?? deadlineFromConnectionString(connectionString);
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), { ...options, deadlineMs });
   }
 
   constructor(
@@ -202,14 +219,33 @@ export class EsdbEventStore implements EventStore {
     this.resubscribeBackoffMs = Math.max(1, options.resubscribeBackoffMs ?? 100);
     this.maxAppendAttempts = Math.max(1, options.maxAppendAttempts ?? 10);
     this.readPageSize = Math.max(2, options.readPageSize ?? 1024);
+    this.deadlineMs = Math.max(1, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    this.heads = new HeadCache(Math.max(0, options.headCacheSize ?? 10_000));
+  }
+
+  /** Every item of a read, within the deadline. */
+  private collect<E>(operation: string, read: StreamingRead<E>, streamId?: string): Promise<E[]> {
+    return collectWithin(this.deadlineMs, operation, read, streamId);
+  }
+
+  /** A unary call within the deadline. */
+  private within<T>(operation: string, task: Promise<T>, streamId?: string): Promise<T> {
+    return withinDeadline(this.deadlineMs, operation, task, streamId === undefined ? {} : { streamId });
   }
 
   /** Kept in the metadata of a well-known stream (a system event, so no reader of the log sees it). */
   async storeId(): Promise<string> {
-    const read = async () => ((await this.client.getStreamMetadata(STORE_ID_STREAM)).metadata as { ledgerStoreId?: string } | undefined)?.ledgerStoreId;
+    const read = async () =>
+      (
+        (await this.within('read the store id', this.client.getStreamMetadata(STORE_ID_STREAM, { deadline: this.deadlineMs })))
+          .metadata as { ledgerStoreId?: string } | undefined
+      )?.ledgerStoreId;
     const existing = await read();
     if (existing !== undefined) return existing;
-    await this.client.setStreamMetadata(STORE_ID_STREAM, { ledgerStoreId: randomUUID() });
+    await this.within(
+      'write the store id',
+      this.client.setStreamMetadata(STORE_ID_STREAM, { ledgerStoreId: randomUUID() }, { deadline: this.deadlineMs }),
+    );
     // Two first callers at once: the last write wins, and both answer with what was kept.
     return (await read())!;
   }
@@ -259,48 +295,89 @@ export class EsdbEventStore implements EventStore {
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
+    let remembered = this.heads.get(streamId);
     for (let attempt = 1; ; attempt += 1) {
-      const head = await this.readHead(streamId);
-      if (head.revision === 'no-stream') await this.refuseDeletedStream(streamId);
+      const head =
+        remembered === undefined
+          ? await this.readHead(streamId)
+          : remembered === MISSING
+            ? await this.missingStreamHead(streamId)
+            : remembered;
+      const fromMemory = remembered !== undefined;
+      remembered = undefined;
       if (!revisionMatches(expected, head.revision)) {
+        // A remembered head may be stale: the caller is refused on the server's head only.
+        if (fromMemory) continue;
         throw new WrongExpectedRevisionError(streamId, expected, head.revision);
       }
       const { toAppend } = this.sealBatch(streamId, events, head);
-      let conflict: { readonly actual: number | 'no-stream' } | undefined;
-      try {
-        const result = await this.client.appendToStream(streamId, toAppend, {
-          // The concrete revision just read, whatever the caller asked: the hash chain depends on it.
-          expectedRevision: toClientExpectedRevision(head.revision),
-          requiresLeader: true,
-          // No deadline of ours: the client sends it as an absolute time on OUR clock and the server caps it at its
-          // own write timeout anyway. A call that times out may still have committed: see committedAlready.
-        });
-        // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back as a result.
-        if (!result.success) conflict = { actual: (await this.readHead(streamId)).revision };
-      } catch (error) {
-        if (error instanceof MaxAppendSizeExceededError) {
-          throw new RangeError(
-            `stream ${streamId}: a batch of ${events.length} events exceeds the server's MaxAppendSize ` +
-              `(${error.maxAppendSize} bytes). EventStoreDB writes a batch atomically only within that limit: raise ` +
-              'MaxAppendSize (at most 16 MiB) or append smaller batches.',
-            { cause: error },
-          );
-        }
-        conflict = conflictOf(error);
-        if (conflict === undefined) {
-          // A lost reply or a deadline: the write may have committed. Acknowledge it exactly once, never append twice.
-          if (!isTransient(error)) throw error;
-          const committed = await this.committedAlready(streamId, head, toAppend).catch(() => undefined);
-          if (committed !== undefined) return committed;
-          throw error;
-        }
-      }
-      if (conflict !== undefined) {
+      const outcome = await this.send(streamId, toAppend, head, events.length);
+      if (outcome.kind === 'conflict') {
+        this.heads.forget(streamId);
         const retryable = expected === 'any' || expected === 'stream-exists';
         if (retryable && attempt < this.maxAppendAttempts) continue;
-        throw new WrongExpectedRevisionError(streamId, expected, conflict.actual);
+        throw new WrongExpectedRevisionError(streamId, expected, outcome.actual);
       }
-      return this.readBackWithRetries(streamId, head, toAppend);
+      const result = outcome.kind === 'stored' ? outcome.result : await this.confirm(streamId, head, toAppend);
+      const last = result.events[result.events.length - 1]!;
+      this.heads.set(streamId, { revision: last.revision, hash: last.envelope.hash, recordedAt: last.envelope.recordedAt });
+      return result;
+    }
+  }
+
+  /**
+   * One append request. Answered: 'acknowledged' or 'conflict'. Not answered (a lost reply, a deadline, ours or the
+   * server's): the write may have committed, so it is looked up by its event ids ('stored' when found, exactly once);
+   * otherwise AppendOutcomeUnknownError (StoreDeadlineExceededError for a deadline), which the caller may retry.
+   */
+  private async send(
+    streamId: string,
+    toAppend: readonly EventData[],
+    head: Head,
+    count: number,
+  ): Promise<{ kind: 'acknowledged' } | { kind: 'stored'; result: AppendResult } | { kind: 'conflict'; actual: number | 'no-stream' }> {
+    try {
+      const result = await this.within(
+        `append to ${streamId}`,
+        this.client.appendToStream(streamId, [...toAppend], {
+          // The concrete revision just read, whatever the caller asked: the hash chain depends on it. A soft-deleted
+          // stream expects NO_STREAM (the server numbers on after its old last revision, as sealed).
+          expectedRevision: head.deleted !== undefined ? NO_STREAM : toClientExpectedRevision(head.revision),
+          requiresLeader: true,
+          // Sent as an absolute time on our clock and capped by the server's write timeout: see deadline.ts.
+          deadline: this.deadlineMs,
+        }),
+        streamId,
+      );
+      // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back as a result.
+      if (!result.success) return { kind: 'conflict', actual: (await this.readHead(streamId)).revision };
+      return { kind: 'acknowledged' };
+    } catch (error) {
+      if (error instanceof MaxAppendSizeExceededError) {
+        throw new RangeError(
+          `stream ${streamId}: a batch of ${count} events exceeds the server's MaxAppendSize ` +
+            `(${error.maxAppendSize} bytes). EventStoreDB writes a batch atomically only within that limit: raise ` +
+            'MaxAppendSize (at most 16 MiB) or append smaller batches.',
+          { cause: error },
+        );
+      }
+      const conflict = conflictOf(error);
+      if (conflict !== undefined) return { kind: 'conflict', actual: conflict.actual };
+      if (!isTransient(error)) throw error;
+      this.heads.forget(streamId);
+      const committed = await this.committedAlready(streamId, head, toAppend).catch(() => undefined);
+      if (committed !== undefined) return { kind: 'stored', result: committed };
+      if (error instanceof StoreDeadlineExceededError) throw error;
+      if (error instanceof DeadlineExceededError) {
+        throw new StoreDeadlineExceededError(`append to ${streamId} (the server's deadline)`, this.deadlineMs, streamId, { cause: error });
+      }
+      throw new AppendOutcomeUnknownError(
+        streamId,
+        `stream ${streamId}: the append got no answer (${error instanceof Error ? error.message : String(error)}) and is not in ` +
+          'the stream yet; retry by re-reading the stream (its expected revision is concrete, so only one can land)',
+        false,
+        { cause: error },
+      );
     }
   }
 
@@ -314,44 +391,84 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** The append is acknowledged: its read-back is retried on transient errors, the append itself never is. */
-  private async readBackWithRetries(streamId: string, head: Head, appended: readonly EventData[]): Promise<AppendResult> {
+  /**
+   * The append is acknowledged: its read-back is retried on transient errors, the append itself never is. A read-back
+   * that keeps failing is AppendOutcomeUnknownError with `committed`: a retried command finds itself by its id.
+   */
+  private async confirm(streamId: string, head: Head, appended: readonly EventData[]): Promise<AppendResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.readBack(streamId, head, appended);
       } catch (error) {
-        if (!isTransient(error) || attempt >= 5) throw error;
+        if (!isTransient(error)) throw error;
+        if (attempt >= 3) {
+          throw new AppendOutcomeUnknownError(
+            streamId,
+            `stream ${streamId}: the append was recorded but could not be read back (${error instanceof Error ? error.message : String(error)})`,
+            true,
+            { cause: error },
+          );
+        }
         await sleep(this.resubscribeBackoffMs * 2 ** (attempt - 1));
       }
     }
   }
 
   /**
-   * A stream that reads as missing may be soft-deleted: the server would number new events after its old last
-   * revision, which no read shows, so the seal could not match. Its name is refused (the old events stay in $all).
+   * The head of a stream that reads as missing: new, or soft-deleted. After a soft delete ($tb = the largest revision,
+   * until the stream is written again) the server numbers a new event after the old last revision, which no stream
+   * read shows, so it is taken from the old events still in $all; the chain goes on from the old last event, as verify
+   * reads it along $all. A stream truncated past its end, or whose old events were scavenged, is refused by name.
    */
-  private async refuseDeletedStream(streamId: string): Promise<void> {
-    const { metadata } = await this.client.getStreamMetadata(streamId);
-    if (metadata?.truncateBefore !== undefined) {
+  private async missingStreamHead(streamId: string): Promise<Head> {
+    const { metadata } = await this.within(
+      `read the metadata of ${streamId}`,
+      this.client.getStreamMetadata(streamId, { deadline: this.deadlineMs }),
+      streamId,
+    );
+    const truncateBefore = metadata?.truncateBefore;
+    if (truncateBefore === undefined) return NO_HEAD;
+    if (typeof truncateBefore !== 'number' || truncateBefore < SOFT_DELETED_TB) {
       throw new DeletedStreamError(
-        `stream ${streamId} was deleted or truncated in EventStoreDB; the ledger never appends to a deleted stream`,
+        `stream ${streamId} is truncated in EventStoreDB ($tb ${String(truncateBefore)}) and reads as empty: the server ` +
+          'would number a new event where no read shows it; the ledger does not append to it',
       );
     }
+    const last = await this.lastEventInAll((event) => event.streamId === streamId);
+    if (last === undefined) {
+      throw new DeletedStreamError(
+        `stream ${streamId} was deleted in EventStoreDB and its old events are gone from $all (scavenged): the revision ` +
+          'the server would use is unknown, so the ledger does not append to it',
+      );
+    }
+    if (last.kind !== 'ledger') {
+      throw new DeletedStreamError(`stream ${streamId} was deleted in EventStoreDB and its last event is not a sealed ledger event`);
+    }
+    const { revision, envelope } = last.event;
+    return { revision: 'no-stream', hash: envelope.hash, recordedAt: envelope.recordedAt, deleted: { lastRevision: revision } };
   }
 
-  /** The stream's last event: its revision, hash and recorded time (or no stream). */
+  /** The stream's last event: its revision, hash and recorded time (or no stream: see missingStreamHead). */
   private async readHead(streamId: string): Promise<Head> {
     let last: ResolvedEvent[];
     try {
-      last = await collect(
-        this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true }),
+      last = await this.collect(
+        `read the head of ${streamId}`,
+        this.client.readStream(streamId, {
+          direction: BACKWARDS,
+          fromRevision: END,
+          maxCount: 1,
+          requiresLeader: true,
+          deadline: this.deadlineMs,
+        }),
+        streamId,
       );
     } catch (error) {
-      if (isStreamNotFound(error)) return NO_HEAD;
+      if (isStreamNotFound(error)) return this.missingStreamHead(streamId);
       throw error;
     }
     const [resolved] = last;
-    if (resolved === undefined) return NO_HEAD;
+    if (resolved === undefined) return this.missingStreamHead(streamId);
     const event = ledgerEventOf(streamId, classifyResolved(resolved));
     return { revision: event.revision, hash: event.envelope.hash, recordedAt: event.envelope.recordedAt };
   }
@@ -362,7 +479,7 @@ export class EsdbEventStore implements EventStore {
     head: Head,
   ): { toAppend: EventData[]; recordedAt: string } {
     const recordedAt = nextRecordedAt(head.recordedAt);
-    let revision = head.revision === 'no-stream' ? -1 : head.revision;
+    let revision = firstRevisionAfter(head) - 1;
     let prevHash = head.hash;
     const toAppend = events.map((event): EventData => {
       revision += 1;
@@ -380,14 +497,17 @@ export class EsdbEventStore implements EventStore {
 
   /** Reads the appended batch back for its log positions and returns it as stored. */
   private async readBack(streamId: string, head: Head, appended: readonly EventData[]): Promise<AppendResult> {
-    const first = head.revision === 'no-stream' ? 0 : head.revision + 1;
-    const read = await collect(
+    const first = firstRevisionAfter(head);
+    const read = await this.collect(
+      `read back the append to ${streamId}`,
       this.client.readStream(streamId, {
         direction: FORWARDS,
         fromRevision: BigInt(first),
         maxCount: appended.length,
         requiresLeader: true,
+        deadline: this.deadlineMs,
       }),
+      streamId,
     );
     const events = read.map((resolved) => ledgerEventOf(streamId, classifyResolved(resolved)));
     // Same ids at the revisions the events were sealed for (a soft-deleted stream, for one, would renumber them).
@@ -406,24 +526,72 @@ export class EsdbEventStore implements EventStore {
     return { nextExpectedRevision: last.revision, position: last.position, events };
   }
 
+  /**
+   * The last event of $all that `matches` (classified), read backwards page by page; undefined when none does.
+   * Backwards reads from a position are taken as inclusive or exclusive alike: what is not before the cursor is skipped.
+   */
+  private async lastEventInAll(matches: (event: { readonly streamId: string }) => boolean): Promise<Classified | undefined> {
+    let cursor: EsdbPosition | undefined;
+    for (;;) {
+      const page: AllStreamResolvedEvent[] = await this.collect(
+        'read $all backwards',
+        this.client.readAll({
+          fromPosition: cursor ?? END,
+          direction: BACKWARDS,
+          maxCount: this.readPageSize,
+          deadline: this.deadlineMs,
+        }),
+      );
+      for (const resolved of page) {
+        const raw = resolved.event?.position;
+        if (raw === undefined) continue;
+        if (cursor !== undefined && !isAfter(encodePosition(cursor), encodePosition(raw))) continue;
+        cursor = raw;
+        if (!matches(resolved.event!)) continue;
+        return classifyResolved(resolved);
+      }
+      if (page.length < this.readPageSize) return undefined;
+      this.assertOpen();
+    }
+  }
+
+  /** The position of the last ledger event in $all (system and foreign events after it are skipped). */
+  async headPosition(): Promise<Position | undefined> {
+    this.assertOpen();
+    const last = await this.lastEventInAll((event) => classifyResolved({ event } as AllStreamResolvedEvent).kind === 'ledger');
+    return last?.kind === 'ledger' ? last.event.position : undefined;
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     let read: ResolvedEvent[];
     try {
-      read = await collect(
+      read = await this.collect(
+        `read ${streamId}`,
         this.client.readStream(streamId, {
           direction: backwards ? BACKWARDS : FORWARDS,
           fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
           maxCount: options.maxCount,
+          deadline: this.deadlineMs,
         }),
+        streamId,
       );
     } catch (error) {
-      if (isStreamNotFound(error)) return [];
-      throw error;
+      if (!isStreamNotFound(error)) throw error;
+      this.heads.set(streamId, MISSING);
+      return [];
     }
-    return read.map((resolved) => ledgerEventOf(streamId, classifyResolved(resolved)));
+    const events = read.map((resolved) => ledgerEventOf(streamId, classifyResolved(resolved)));
+    // A read that reached the end of the stream shows its head: the next append may skip reading it (see HeadCache).
+    const head = backwards
+      ? options.fromRevision === undefined ? events[0] : undefined
+      : options.fromRevision === undefined && options.maxCount === undefined ? events[events.length - 1] : undefined;
+    if (head !== undefined) {
+      this.heads.set(streamId, { revision: head.revision, hash: head.envelope.hash, recordedAt: head.envelope.recordedAt });
+    }
+    return events;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -446,8 +614,9 @@ export class EsdbEventStore implements EventStore {
     let cursor: EsdbPosition | undefined = after === undefined ? undefined : decodePosition(after);
     const pageSize = Math.min(this.readPageSize, Math.max(wanted + 1, 64));
     for (;;) {
-      const page: AllStreamResolvedEvent[] = await collect(
-        this.client.readAll({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: pageSize }),
+      const page: AllStreamResolvedEvent[] = await this.collect(
+        'read $all',
+        this.client.readAll({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: pageSize, deadline: this.deadlineMs }),
       );
       let progressed = false;
       for (const resolved of page) {
@@ -575,7 +744,10 @@ export class EsdbEventStore implements EventStore {
 
   /** True when nothing in $all lies after `lastScanned`: a read that ended early is told from the end of the log. */
   private async endConfirmed(lastScanned: Position | undefined): Promise<boolean> {
-    const [last] = await collect(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }));
+    const [last] = await this.collect(
+      'read the end of $all',
+      this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, deadline: this.deadlineMs }),
+    );
     const raw = last?.event?.position;
     return raw === undefined || !isAfter(encodePosition(raw), lastScanned);
   }

@@ -13,7 +13,13 @@
  * - `endReadsEarlyAfter`: the next $all read ends without error after that many events (a cancelled call);
  * - `serverVersion`: before 22.6 stream reads carry commit = prepare = 2^64-1 (the server's "no position");
  *   before 23.10 a subscription never sends CaughtUp; from 23.10 on it never sends FellBehind.
- * - `softDelete(stream)`: the stream reads as not found; the next append numbers after the old last revision.
+ * - `softDelete(stream)`: the stream reads as not found; the next append numbers after the old last revision and, as
+ *   the server does, sets the stream's $tb to that first new revision;
+ * - `hangNextAppend`: the next append never replies, either before it reaches the log or after it committed;
+ * - `failStreamReads`: the next N stream reads fail with UnavailableError (a lost connection);
+ * - `failReadBacks`: the next N forward stream reads from a given revision (the adapter's read-backs) fail so;
+ * - `hangNextRead`: the next read of a stream or of $all never ends (a stalled call).
+ * `calls` counts requests per client method (the bench's round trips per append; `deadlines` the deadlines sent).
  */
 import { PassThrough, Readable } from 'node:stream';
 import {
@@ -87,12 +93,26 @@ function streamingRead<E>(items: readonly E[], failWith?: Error): Readable & { c
   return Object.assign(readable, { cancel: async () => void readable.destroy() });
 }
 
+/** A read that never sends anything nor ends (until cancelled), as a stalled call does. */
+function stalledRead(): Readable & { cancel(): Promise<void> } {
+  const readable = new Readable({ objectMode: true, read() {} });
+  return Object.assign(readable, { cancel: async () => void readable.destroy() });
+}
+
 export class StandInEsdbClient {
   serverVersion: ServerVersion = '24.10';
   failAfterCommit = 0;
   /** What the call fails with after the commit (a lost reply or the client's deadline). */
   failAfterCommitWith: () => Error = () => new UnavailableError(undefined, 'connection lost after the write was sent');
   endReadsEarlyAfter: number | undefined;
+  hangNextAppend: 'before-commit' | 'after-commit' | undefined;
+  failStreamReads = 0;
+  failReadBacks = 0;
+  hangNextRead = false;
+  /** Requests per client method, in the order they reached the stand-in. */
+  readonly calls: Record<string, number> = {};
+  /** The `deadline` option of every request that carried one (the subscription's is open-ended). */
+  readonly deadlines: Array<number | undefined> = [];
   /** Calls that reached the client after dispose() (the real one would reopen its channel for them). */
   callsAfterDispose = 0;
   /** Every append call that reached the server, in arrival order. */
@@ -124,6 +144,17 @@ export class StandInEsdbClient {
     return { release, reached };
   }
 
+  /** Requests sent so far, over every method (a concurrent pair counts two). */
+  totalCalls(): number {
+    return Object.values(this.calls).reduce((a, b) => a + b, 0);
+  }
+
+  private arrive(method: string, options?: { deadline?: number }): void {
+    if (this.disposed) this.callsAfterDispose += 1;
+    this.calls[method] = (this.calls[method] ?? 0) + 1;
+    if (method !== 'subscribeToAll') this.deadlines.push(options?.deadline);
+  }
+
   dropSubscriptions(error: Error): void {
     for (const subscription of this.live) {
       this.live.delete(subscription);
@@ -138,14 +169,17 @@ export class StandInEsdbClient {
     this.metadata.set(streamId, { truncateBefore: 9223372036854775807 });
   }
 
-  async getStreamMetadata(streamName: string): Promise<{ streamName: string; metadata?: Record<string, unknown> }> {
-    if (this.disposed) this.callsAfterDispose += 1;
+  async getStreamMetadata(
+    streamName: string,
+    options: { deadline?: number } = {},
+  ): Promise<{ streamName: string; metadata?: Record<string, unknown> }> {
+    this.arrive('getStreamMetadata', options);
     const metadata = this.metadata.get(streamName);
     return metadata === undefined ? { streamName } : { streamName, metadata };
   }
 
-  async setStreamMetadata(streamName: string, metadata: Record<string, unknown>): Promise<AppendResult> {
-    if (this.disposed) this.callsAfterDispose += 1;
+  async setStreamMetadata(streamName: string, metadata: Record<string, unknown>, options: { deadline?: number } = {}): Promise<AppendResult> {
+    this.arrive('setStreamMetadata', options);
     this.metadata.set(streamName, metadata);
     const stored = this.record(`$$${streamName}`, '$metadata', metadata, undefined, '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b');
     return { success: true, nextExpectedRevision: stored.revision, position: stored.position };
@@ -165,13 +199,17 @@ export class StandInEsdbClient {
     events: EventData | EventData[],
     options: { expectedRevision?: AppendExpectedRevision; deadline?: number; requiresLeader?: boolean } = {},
   ): Promise<AppendResult> {
-    if (this.disposed) this.callsAfterDispose += 1;
+    this.arrive('appendToStream', options);
     const batch = Array.isArray(events) ? events : [events];
     const hold = this.held.get(streamName);
     if (hold !== undefined) {
       this.held.delete(streamName);
       hold.reach();
       await hold.arrived;
+    }
+    if (this.hangNextAppend === 'before-commit') {
+      this.hangNextAppend = undefined;
+      return new Promise<never>(() => undefined);
     }
     this.appendCalls.push(streamName);
     const state = this.streams.get(streamName);
@@ -195,11 +233,17 @@ export class StandInEsdbClient {
       throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
     }
     let last: Stored | undefined;
+    const wasSoftDeleted = state?.hiddenBefore !== undefined && !visible;
     for (const event of batch) {
       // After a soft delete the server numbers on from the old last revision, not from 0.
       const known = this.streams.get(streamName);
       const revision = known === undefined ? 0n : known.last + 1n;
       last = this.record(streamName, event.type, event.data, event.metadata, event.id, revision);
+    }
+    if (wasSoftDeleted) this.metadata.set(streamName, { truncateBefore: Number(state.hiddenBefore) });
+    if (this.hangNextAppend === 'after-commit') {
+      this.hangNextAppend = undefined;
+      return new Promise<never>(() => undefined);
     }
     if (this.failAfterCommit > 0) {
       this.failAfterCommit -= 1;
@@ -210,9 +254,19 @@ export class StandInEsdbClient {
 
   readStream(
     streamName: string,
-    options: { fromRevision?: typeof START | typeof END | bigint; direction?: string; maxCount?: number | bigint } = {},
+    options: { fromRevision?: typeof START | typeof END | bigint; direction?: string; maxCount?: number | bigint; deadline?: number } = {},
   ): Readable & { cancel(): Promise<void> } {
-    if (this.disposed) this.callsAfterDispose += 1;
+    this.arrive('readStream', options);
+    if (this.hangNextRead) {
+      this.hangNextRead = false;
+      return stalledRead();
+    }
+    const readBack = typeof options.fromRevision === 'bigint' && options.direction !== BACKWARDS;
+    if (this.failStreamReads > 0 || (readBack && this.failReadBacks > 0)) {
+      if (this.failStreamReads > 0) this.failStreamReads -= 1;
+      else this.failReadBacks -= 1;
+      return streamingRead<ResolvedEvent>([], new UnavailableError(undefined, 'connection lost during the read'));
+    }
     const state = this.streams.get(streamName);
     const hiddenBefore = state?.hiddenBefore ?? 0n;
     const events = this.log.filter((e) => e.streamId === streamName && e.revision >= hiddenBefore);
@@ -226,9 +280,13 @@ export class StandInEsdbClient {
   }
 
   readAll(
-    options: { fromPosition?: typeof START | typeof END | Position; direction?: string; maxCount?: number | bigint } = {},
+    options: { fromPosition?: typeof START | typeof END | Position; direction?: string; maxCount?: number | bigint; deadline?: number } = {},
   ): Readable & { cancel(): Promise<void> } {
-    if (this.disposed) this.callsAfterDispose += 1;
+    this.arrive('readAll', options);
+    if (this.hangNextRead) {
+      this.hangNextRead = false;
+      return stalledRead();
+    }
     const backwards = options.direction === BACKWARDS;
     const from = options.fromPosition ?? (backwards ? END : START);
     let selected = backwards ? [...this.log].reverse() : this.log;
@@ -246,7 +304,7 @@ export class StandInEsdbClient {
   }
 
   subscribeToAll(options: { fromPosition?: typeof START | typeof END | Position; filter?: unknown } = {}) {
-    if (this.disposed) this.callsAfterDispose += 1;
+    this.arrive('subscribeToAll');
     const stream = Object.assign(new PassThrough({ objectMode: true }), {
       unsubscribe: async () => {
         this.live.delete(subscription);
