@@ -7,6 +7,8 @@ import * as E from 'fp-ts/Either';
 import { Authority, EVENT_TYPES, Regime, isEventType, type EventType } from '../../events';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import { CloudEventMapper, eventTypeOf, type LedgerCloudEvent } from './cloud-event';
+import { feedScheduler, type FeedScheduler } from './feed-scheduler';
+import type { MappedEvents } from './mapped-events';
 
 export interface FeedFilter {
   /** Each list is "any of"; the lists are combined with "and". Absent or empty: no restriction. */
@@ -27,11 +29,17 @@ export interface ChangeFeedOptions {
   /** CloudEvents `source`. */
   readonly source?: string;
   readonly pageSize?: number;
+  /** CloudEvents shared with other feeds of the same store and source (the SSE route's); absent: this feed maps its own. */
+  readonly mapped?: MappedEvents;
+  /** Whose time slices the feed works in; default the process's one scheduler (feed-scheduler.ts). */
+  readonly scheduler?: FeedScheduler;
 }
 
 export interface FeedItem {
   readonly position: Position;
   readonly cloudEvent: LedgerCloudEvent;
+  /** JSON.stringify(cloudEvent), one line. */
+  readonly json: string;
 }
 
 /** A feed request that cannot be served as asked (bad filter value or position): HTTP 400, CLI exit 2. */
@@ -47,15 +55,28 @@ export class FeedRequestError extends Error {
 }
 
 export async function* changeFeed(store: EventStore, options: ChangeFeedOptions): AsyncGenerator<FeedItem, void, undefined> {
-  const mapper = new CloudEventMapper(store, options.source);
+  const map = mapping(store, options);
+  const scheduler = options.scheduler ?? feedScheduler;
   const filter = options.filter ?? {};
   const types = new Set(filter.type ?? []);
   for await (const recorded of recordedEvents(store, options)) {
+    // Between two events, not two pages: a page of costly events must not hold the loop either.
+    const pause = scheduler.pause();
+    if (pause !== undefined) await pause;
     // Cheap test first: most filtered feeds skip most events.
     if (types.size > 0 && !types.has(recorded.type)) continue;
-    const cloudEvent = await mapper.map(recorded);
-    if (matches(filter, cloudEvent)) yield { position: recorded.position, cloudEvent };
+    const { cloudEvent, json } = await map(recorded);
+    if (matches(filter, cloudEvent)) yield { position: recorded.position, cloudEvent, json };
   }
+}
+
+function mapping(store: EventStore, options: ChangeFeedOptions): (recorded: RecordedEvent) => Promise<{ cloudEvent: LedgerCloudEvent; json: string }> {
+  if (options.mapped !== undefined) return (recorded) => options.mapped!.get(recorded);
+  const mapper = new CloudEventMapper(store, options.source);
+  return async (recorded) => {
+    const cloudEvent = await mapper.map(recorded);
+    return { cloudEvent, json: JSON.stringify(cloudEvent) };
+  };
 }
 
 async function* recordedEvents(store: EventStore, options: ChangeFeedOptions): AsyncGenerator<RecordedEvent, void, undefined> {

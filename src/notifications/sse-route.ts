@@ -8,13 +8,14 @@
  * feed resumes exactly after the last event it delivered; `?after=<position>` does the same for other clients.
  * Filters: `?authority=EU&regime=EU:RUS&type=SubjectDesignated` (repeatable, or comma-separated).
  */
-import { once } from 'node:events';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { feedLimits, type FeedLimits } from '../config';
 import type { EventStore } from '../store/event-store';
 import { badParameter, HttpError } from '../http/errors';
 import { checkKnownParameters, textParam } from '../http/query-params';
 import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from './feed';
+import { MappedEvents } from './mapped-events';
+import { writeOrDrop } from './slow-client';
 
 export interface SseFeedOptions {
   readonly store: EventStore;
@@ -22,7 +23,10 @@ export interface SseFeedOptions {
   readonly source?: string;
   /** Comment lines keep proxies from closing an idle stream; default 15 s. */
   readonly heartbeatMs?: number;
-  /** Open streams in total (503 beyond) and per token (429 beyond); default from LEDGER_FEED_MAX_CONNECTIONS*. */
+  /**
+   * Open streams in total (503 beyond) and per token (429 beyond), and how long a stream may wait for a client
+   * that does not read before it is closed; defaults from LEDGER_FEED_MAX_CONNECTIONS* and LEDGER_FEED_SLOW_CLIENT_MS.
+   */
   readonly limits?: Partial<FeedLimits>;
 }
 
@@ -36,6 +40,8 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const limits = { ...feedLimits(), ...options.limits };
   const connections = new FeedConnections(limits);
+  // One mapping for all streams: clients catching up over the same range build each CloudEvent once.
+  const mapped = new MappedEvents(store, options.source);
 
   app.get('/feed', async (request: FastifyRequest<{ Querystring: FeedQuery }>, reply: FastifyReply) => {
     const query = request.query ?? {};
@@ -89,14 +95,14 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
         follow: true,
         filter,
         signal: disconnected.signal,
-        ...(options.source === undefined ? {} : { source: options.source }),
+        mapped,
       });
-      for await (const { position, cloudEvent } of feed) {
-        // JSON.stringify escapes line breaks inside strings, so the data is one SSE line.
-        const written = res.write(`id: ${position}\nevent: ${cloudEvent.type}\ndata: ${JSON.stringify(cloudEvent)}\n\n`);
-        if (!written && !disconnected.signal.aborted) {
-          // A slow client: wait for the socket to drain instead of buffering the log in memory.
-          await once(res, 'drain', { signal: disconnected.signal }).catch(() => {});
+      for await (const { position, cloudEvent, json } of feed) {
+        // The JSON escapes line breaks inside strings, so the data is one SSE line.
+        const kept = await writeOrDrop(res, `id: ${position}\nevent: ${cloudEvent.type}\ndata: ${json}\n\n`, limits.slowClientMs, disconnected.signal);
+        if (!kept) {
+          request.log.warn({ position, waitedMs: limits.slowClientMs }, 'change feed closed: the client did not read for too long (LEDGER_FEED_SLOW_CLIENT_MS)');
+          break;
         }
         if (disconnected.signal.aborted) break;
       }

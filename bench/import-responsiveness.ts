@@ -1,0 +1,73 @@
+/**
+ * How long an import holds the event loop (issue 10 item 10): the largest real list files imported into a fresh
+ * file-backed ledger in this process, with `perf_hooks.monitorEventLoopDelay` (1 ms resolution) watching the
+ * loop meanwhile. A dry run covers parse, plan and decider check; the full import adds the append and the
+ * projection. Today all of it runs on the main thread (the "in-thread" figures); the goal is that an import
+ * leaves the service answering, e.g. loop delay well under 50 ms at p99.
+ *
+ *   node bin/run-ts.mjs bench/import-responsiveness.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { importFiles } from '../src/importers/import';
+import type { Format } from '../src/importers/listing';
+import { Ledger } from '../src/ledger';
+import { Projector } from '../src/projector/projector';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { printTable } from './support';
+
+const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/lists');
+// The data holds no OFAC consolidated XML: the full OFAC 2019 CSV set is the largest OFAC input there is.
+const FILES: Array<{ label: string; format: Format; files: string[]; publishedOn?: string }> = [
+  { label: 'UK OFSI CSV 2020-04-27 (3.8 MB)', format: 'uk-ofsi-csv', files: [join(DATA, 'uk/ofsi_conlist_2020-04-27.csv')] },
+  { label: 'UN consolidated XML 2024-09-21', format: 'un-xml', files: [join(DATA, 'un/un_consolidated_2024-09-21.xml')] },
+  {
+    label: 'OFAC 2019 CSV set (sdn + add + alt + comments)',
+    format: 'ofac-csv',
+    files: ['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => join(DATA, 'ofac/2019-01_watchman', f)),
+    publishedOn: '2019-01-04', // OFAC CSV files carry no date; the one bench/import.ts uses for this set
+  },
+];
+
+async function measure(format: Format, files: string[], dryRun: boolean, publishedOn?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'import-loop-bench-'));
+  const store = SqliteEventStore.open(join(dir, 'ledger.db'));
+  const projector = Projector.open(store, join(dir, 'views.db'));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  try {
+    delay.enable();
+    const started = performance.now();
+    const report = await importFiles({ ledger: Ledger.over(store), projector }, format, files, { dryRun, ...(publishedOn === undefined ? {} : { publishedOn }) });
+    const wallMs = performance.now() - started;
+    delay.disable();
+    return {
+      wallMs: Math.round(wallMs),
+      events: report.appendedEvents,
+      maxMs: Math.round(delay.max / 1e6),
+      p99Ms: Math.round(delay.percentile(99) / 1e6),
+    };
+  } finally {
+    await projector.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows: Array<Record<string, string | number>> = [];
+for (const { label, format, files, publishedOn } of FILES) {
+  for (const dryRun of [true, false]) {
+    const m = await measure(format, files, dryRun, publishedOn);
+    rows.push({
+      file: label,
+      import: dryRun ? 'dry run (parse, plan, check)' : 'full (+ append, project)',
+      'wall ms': m.wallMs,
+      'events appended': m.events,
+      'loop delay max ms (in-thread)': m.maxMs,
+      'loop delay p99 ms (in-thread)': m.p99Ms,
+    });
+  }
+}
+printTable('Event-loop delay during an import into an empty ledger (monitorEventLoopDelay, 1 ms resolution)', rows);
