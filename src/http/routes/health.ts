@@ -11,6 +11,8 @@ export interface HealthRouteOptions {
   readonly store: EventStore;
   readonly readSide: ReadSide;
   readonly maxLag: number;
+  /** With sync on: sources with no successful check for longer than their staleness bound (src/sync). */
+  readonly staleSources?: () => readonly { readonly name: string; readonly since: string }[];
 }
 
 const probe = (summary: string) => ({
@@ -46,6 +48,11 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRouteOpt
       return reply.code(503).send({ status: 'unavailable', store: 'unreachable' });
     }
     if (behind > maxLag) return reply.code(503).send({ status: 'catching-up', position: position ?? null, lag: `more than ${maxLag} events` });
+    // A ledger that stopped hearing from a publisher answers, but not with what is in force today: say which.
+    const stale = options.staleSources?.() ?? [];
+    if (stale.length > 0) {
+      return reply.code(503).send({ status: 'source-stale', sources: stale, message: `no successful check of ${stale.map((s) => `${s.name} since ${s.since}`).join(', ')}` });
+    }
     return { status: 'ready', store: store.kind, position: position ?? null, lag: behind };
   });
 }
