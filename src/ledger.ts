@@ -10,6 +10,7 @@ import { verifyLedger, type VerifyReport } from './audit/verify';
 import { CommandHandler, type CommandInput } from './commands/command-handler';
 import { resolutionStream, subjectStream } from './commands/command-catalogue';
 import type { CommandAccepted, CommandFailure } from './commands/outcomes';
+import { reservedCommandId } from './commands/reserved-command-ids';
 import { toHistoryEntry, type HistoryEntry } from './history';
 import { SEED_ACTOR, WORKED_EXAMPLE, WORKED_EXAMPLE_SOURCE } from './seed/worked-example';
 import type { EventStore } from './store/event-store';
@@ -35,7 +36,10 @@ export class Ledger {
     return new Ledger(store);
   }
 
+  /** A client's command (HTTP, CLI, seed); the importer goes through `commands` and may use its own ids. */
   execute(command: CommandInput, metadata: unknown): Promise<E.Either<CommandFailure, CommandAccepted>> {
+    const reserved = reservedCommandId(metadata);
+    if (reserved !== undefined) return Promise.resolve(E.left(reserved));
     return this.commands.handle(command, metadata);
   }
 

@@ -18,7 +18,7 @@
  */
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { Instant, IsoDate } from '../../events/primitives';
@@ -26,8 +26,8 @@ import { HttpError } from '../http/errors';
 import { checkKnownParameters } from '../http/query-params';
 import { MissingCompanionFilesError, refuseMissingCompanions } from './companions';
 import { ListParseError } from './errors';
-import { compressed, newSpoolDir, spoolFile, sweepStaleSpools, tooLarge, UploadRefusedError } from './http/spool';
-import { ImportIncompleteError, ImportRefusedError, importFiles, type ImportContext } from './import';
+import { compressed, newSpoolDir, spoolFile, sweepStaleSpools, tooLarge, tooLargeInTotal, UploadRefusedError } from './http/spool';
+import { ImportIncompleteError, ImportRefusedError, importFiles, type ImportContext, type ImportOptions } from './import';
 import type { Format } from './listing';
 
 export interface ImportRouteOptions extends ImportContext {
@@ -40,6 +40,8 @@ export interface ImportRouteOptions extends ImportContext {
   readonly bodyLimit?: number;
   /** Where uploads are spooled; default the OS temp dir. Left-overs of killed processes are removed at start. */
   readonly tmpDir?: string;
+  /** The document archive: the files of an import that appends are put there first (src/documents). */
+  readonly documents?: ImportOptions['documents'];
 }
 
 export const DEFAULT_IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
@@ -118,17 +120,27 @@ async function spoolBody(payload: Readable, name: string, limit: number, root: s
   }
 }
 
-/** Every file part of a multipart body, each under its own (safe) file name; a field part is refused. */
+const fieldRefused = (name: string) => badParameter(name, `multipart field ${JSON.stringify(name)} is not taken: send files only, and parameters in the query`);
+const tooManyFiles = () => badParameter('filename', `a set has at most ${MAX_FILES} files (the OFAC CSV set: sdn.csv add.csv alt.csv sdn_comments.csv)`);
+
+/**
+ * Every file part of a multipart body, each under its own (safe) file name; a field part is refused. The limit
+ * bounds all parts together (each part is spooled with what the earlier ones left of it), so a chunked body with
+ * no Content-Length is bounded as it arrives too.
+ */
 async function spoolParts(request: FastifyRequest, limit: number, root: string): Promise<Upload> {
   const dir = await newSpoolDir(root);
   const paths: string[] = [];
+  let used = 0;
   try {
     for await (const part of request.parts()) {
-      if (part.type !== 'file') throw badParameter(part.fieldname, `multipart field ${JSON.stringify(part.fieldname)} is not taken: send files only, and parameters in the query`);
+      if (part.type !== 'file') throw fieldRefused(part.fieldname);
       const name = safeName(part.filename ?? '', 'filename');
       if (paths.some((p) => p.endsWith(`/${name}`))) throw badParameter('filename', `the file ${name} is sent twice`);
-      paths.push(await spoolFile(part.file, dir, name, limit));
-      if (part.file.truncated) throw tooLarge(limit);
+      const path = await spoolFile(part.file, dir, name, limit - used, () => tooLargeInTotal(limit));
+      if (part.file.truncated) throw tooLargeInTotal(limit);
+      used += (await stat(path)).size;
+      paths.push(path);
     }
     if (paths.length === 0) throw badParameter('filename', 'the multipart body has no file part');
     return { dir, paths };
@@ -164,6 +176,9 @@ function errorAnswer(error: unknown, request: FastifyRequest): Answer {
     return { status: 415, body: { error: 'unsupported-media-type', message: `send the list file as one of ${CONTENT_TYPES.join(', ')}, or multipart/form-data` } };
   }
   if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE') return { status: 413, body: { error: 'payload-too-large', message: fastifyError.message } };
+  // @fastify/multipart's own limits answer 413 "reach parts limit": say what to send instead.
+  if (fastifyError.code === 'FST_FILES_LIMIT' || fastifyError.code === 'FST_PARTS_LIMIT') return errorAnswer(tooManyFiles(), request);
+  if (fastifyError.code === 'FST_FIELDS_LIMIT') return errorAnswer(fieldRefused('(field)'), request);
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, body: { error: 'bad-request', message: fastifyError.message } };
   }
@@ -189,7 +204,8 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
   };
 
   // Encapsulated in this plugin: the server's other routes keep refusing multipart bodies.
-  await app.register(multipart, { limits: { fileSize: limit, files: MAX_FILES, fields: 0, parts: MAX_FILES } });
+  // One field part is let through so that spoolParts can refuse it by name; a second is the plugin's FIELDS_LIMIT.
+  await app.register(multipart, { limits: { fileSize: limit, files: MAX_FILES, fields: 1, parts: MAX_FILES + 1 } });
   // Registered inside this plugin, so the JSON-only server keeps refusing these types on its other routes.
   app.addContentTypeParser(CONTENT_TYPES, async (request: FastifyRequest, payload: Readable) => {
     refuseCompressed(request);
@@ -272,6 +288,7 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
         ...(query.list === undefined ? {} : { list: query.list as 'OFAC-SDN' | 'OFAC-CONS' }),
         ...(query.retrievedAt === undefined ? {} : { retrievedAt: query.retrievedAt }),
         ...(query.sourceUrl === undefined ? {} : { url: query.sourceUrl }),
+        ...(options.documents === undefined ? {} : { documents: options.documents }),
       });
     });
   }

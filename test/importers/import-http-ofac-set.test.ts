@@ -4,32 +4,18 @@
  * and repeated query parameters, compressed uploads and a bad publishedOn.
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/importers/import';
 import { asWriter, testService, type TestService } from '../http/support';
 import { data, OFAC_2019 } from './fixtures';
+import { filesBody, MULTIPART_TYPE } from './multipart-body';
 
 let service: TestService;
 const eventCount = async () => (await service.store.readAll({})).length;
 
-/** A multipart/form-data body with one file part per path, named by its base name (as curl -F does). */
-function multipart(paths: readonly string[]): { payload: Buffer; contentType: string } {
-  const boundary = '----sanctions-test-boundary';
-  const parts = paths.map((path) =>
-    Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${basename(path)}"\r\nContent-Type: text/csv\r\n\r\n`),
-      readFileSync(path),
-      Buffer.from('\r\n'),
-    ]),
-  );
-  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 const postSet = (url: string, paths: readonly string[]) => {
-  const { payload, contentType } = multipart(paths);
-  return service.app.inject({ method: 'POST', url, payload, headers: { ...asWriter, 'content-type': contentType } });
+  return service.app.inject({ method: 'POST', url, payload: filesBody(paths), headers: { ...asWriter, 'content-type': MULTIPART_TYPE } });
 };
 const postRaw = (url: string, payload: Buffer, headers: Record<string, string> = {}) =>
   service.app.inject({ method: 'POST', url, payload, headers: { ...asWriter, 'content-type': 'text/csv', ...headers } });

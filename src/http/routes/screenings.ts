@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { decodeReceipt, decodeScreeningRequest, DEFAULT_THRESHOLD, MAX_LIMIT, ScreeningService } from '../../screening';
 import type { FieldError } from '../../../events';
 import { HttpError } from '../errors';
+import { checkKnownParameters, type RawQuery } from '../query-params';
 import type { ReadSide } from '../read-side';
 import { errorResponses } from '../schemas';
 
@@ -82,6 +83,8 @@ export async function screeningRoutes(app: FastifyInstance, options: { readSide:
     '/screenings',
     { config: { access: 'read' as const }, schema: schema('screen a name against the designations in force on asOf as known at knownAt; answers a receipt', REQUEST, RECEIPT) },
     async (request) => {
+      // A typo such as `?threshold=0.1` must not answer with the default threshold, silently: options go in the body.
+      checkKnownParameters(request.query as RawQuery, []);
       const decoded = decodeScreeningRequest(request.body);
       if (E.isLeft(decoded)) throw invalidScreening(decoded.left);
       return available().screen(decoded.right);
@@ -98,6 +101,7 @@ export async function screeningRoutes(app: FastifyInstance, options: { readSide:
       }),
     },
     async (request) => {
+      checkKnownParameters(request.query as RawQuery, []);
       const decoded = decodeReceipt(request.body);
       if (E.isLeft(decoded)) throw invalidScreening(decoded.left);
       return available().verify(decoded.right);

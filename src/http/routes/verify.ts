@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { VerifyReport } from '../../audit/verify';
 import type { Ledger } from '../../ledger';
+import { checkKnownParameters, type RawQuery } from '../query-params';
 import { errorResponses } from '../schemas';
 
 export async function verifyRoutes(app: FastifyInstance, options: { ledger: Ledger }): Promise<void> {
@@ -29,7 +30,8 @@ export async function verifyRoutes(app: FastifyInstance, options: { ledger: Ledg
         },
       },
     },
-    async () => {
+    async (request) => {
+      checkKnownParameters(request.query as RawQuery, []);
       // A broken chain is the answer to the question asked, not a failed request: 200 with ok false.
       running ??= options.ledger.verify().finally(() => {
         running = undefined;

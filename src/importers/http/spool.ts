@@ -25,6 +25,10 @@ export class UploadRefusedError extends Error {
 export const tooLarge = (limit: number) =>
   new UploadRefusedError(413, { error: 'payload-too-large', message: `the file is larger than the ${limit} byte limit of this route` });
 
+/** A multipart set is bounded as a whole: four parts each under the limit must not add up to four times it. */
+export const tooLargeInTotal = (limit: number) =>
+  new UploadRefusedError(413, { error: 'payload-too-large', message: `the files are larger than the ${limit} byte limit of this route (all files together)` });
+
 export const compressed = () =>
   new UploadRefusedError(415, { error: 'unsupported-media-type', message: 'compressed content is not supported; send the XML or CSV file itself' });
 
@@ -34,7 +38,7 @@ export const newSpoolDir = (root: string) => mkdtemp(join(root, `${PREFIX}${proc
  * Streams one file to `<dir>/<name>`, refusing it past `limit` bytes or when it starts with the gzip magic
  * bytes (a .gz sent as octet-stream would otherwise fail as "line 1: not XML").
  */
-export async function spoolFile(payload: Readable, dir: string, name: string, limit: number): Promise<string> {
+export async function spoolFile(payload: Readable, dir: string, name: string, limit: number, refusal: () => UploadRefusedError = () => tooLarge(limit)): Promise<string> {
   const path = join(dir, name);
   let bytes = 0;
   await pipeline(
@@ -43,7 +47,7 @@ export async function spoolFile(payload: Readable, dir: string, name: string, li
       for await (const chunk of chunks) {
         if (bytes === 0 && chunk[0] === GZIP_MAGIC[0] && (chunk.length < 2 || chunk[1] === GZIP_MAGIC[1])) throw compressed();
         bytes += chunk.length;
-        if (bytes > limit) throw tooLarge(limit);
+        if (bytes > limit) throw refusal();
         yield chunk;
       }
     },

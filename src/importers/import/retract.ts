@@ -64,6 +64,27 @@ interface Withdrawal {
   sha256?: string;
 }
 
+/**
+ * A retraction's command ids are derived from list, date and designation, so running it again is idempotent only
+ * with the same reason; under another one every command would be a reused id. Say what happened instead (and
+ * how to complete a retraction a crash interrupted: re-run it with the recorded reason).
+ */
+function refuseAnotherReason(db: ImportContext['projector']['db'], list: ListId, publishedOn: string, reason: string, streams: { from: string; to: string }): void {
+  const ids = prefixRange(retractionCommandId(list, publishedOn, '', '').slice(0, -1));
+  const recorded = db
+    .prepare<Record<string, string>, { source: string }>(
+      `SELECT source FROM history WHERE stream_id >= @streamFrom AND stream_id < @streamTo AND command_id >= @idFrom AND command_id < @idTo LIMIT 1`,
+    )
+    .get({ streamFrom: streams.from, streamTo: streams.to, idFrom: ids.from, idTo: ids.to });
+  if (recorded === undefined) return;
+  const earlier = (JSON.parse(recorded.source) as { documentRef?: string }).documentRef;
+  if (earlier === reason) return;
+  throw new ImportRefusedError(
+    `${list} retraction refused, nothing appended: the import of the list published ${publishedOn} is already retracted, ` +
+      `with the reason ${JSON.stringify(earlier)}; to complete an interrupted retraction, run it again with that reason`,
+  );
+}
+
 /** Refused retractions are ImportRefusedError (nothing appended), like a refused import. */
 export async function retractImport(ctx: ImportContext, options: RetractOptions): Promise<RetractReport> {
   const { list, publishedOn } = options;
@@ -99,6 +120,8 @@ export async function retractImport(ctx: ImportContext, options: RetractOptions)
   if (later.length > 0) {
     throw new ImportRefusedError(`${list} retraction refused, nothing appended: the import of the list published ${later.sort().at(-1)} came after the one published ${publishedOn}; retract the later one first`);
   }
+
+  refuseAnotherReason(db, list, publishedOn, options.reason, streams);
 
   const withdrawals = new Map<string, Withdrawal>();
   for (const row of rows) {
