@@ -6,10 +6,12 @@
  * 3 refused by a rule, a newer file of the list is already imported, or an OFAC CSV set lacks a companion file
  * (add/alt/comments) the list was last imported with; in both cases nothing is appended.
  * 1 an append failed part-way (another writer in between): importing the same file again completes it.
+ * The files of an import that appends anything are archived first (src/documents; `sanctions-ledger document`).
  */
 import cliProgress from 'cli-progress';
 import { Instant, IsoDate } from '../../events/primitives';
 import { MissingCompanionFilesError, refuseMissingCompanions } from '../importers/companions';
+import { DocumentArchive, documentArchiveDir } from '../documents';
 import { Projector } from '../projector/projector';
 import {
   formatChanges,
@@ -99,6 +101,8 @@ program
           ...(options.retrievedAt === undefined ? {} : { retrievedAt: options.retrievedAt }),
           ...(options.sourceUrl === undefined ? {} : { url: options.sourceUrl }),
           dryRun: options.dryRun === true,
+          // Every file of an import that appends goes into the archive first (LEDGER_DOCUMENTS_DIR).
+          documents: DocumentArchive.open(documentArchiveDir(process.env)),
           ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }),
         });
         bar.stop();

@@ -91,9 +91,9 @@ export async function checkSource(source: Source, deps: SyncDeps): Promise<Check
           retrievedAt: started.toISOString(),
           ...(source.format === 'ofac-csv' ? { publishedOn: csvPublishedOn(fetched[0]!.validators.lastModified, started) } : {}),
           ...(source.format === 'ofac-xml' ? { list: source.list as 'OFAC-SDN' | 'OFAC-CONS' } : {}),
+          // The importer archives the files before its first append, so no event names a missing document.
+          ...(deps.archive === undefined ? {} : { documents: deps.archive }),
         });
-        // The archive keeps the exact bytes behind the events; a file that changed nothing is not evidence of anything new.
-        if (report.appendedEvents > 0 && deps.archive !== undefined) for (const f of fetched) await deps.archive.putFile(f.path);
         result = {
           source: source.name,
           outcome: 'imported',

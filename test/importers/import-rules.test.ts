@@ -15,21 +15,7 @@ import type { Listing, ListSnapshot } from '../../src/importers/listing';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
-
-function unListing(ref: string, over: Partial<Listing> = {}): Listing {
-  return {
-    list: 'UN',
-    authority: 'UN',
-    authorityReference: ref,
-    kind: 'person',
-    identity: { names: [{ name: `PERSON ${ref}`, quality: 'primary' }] } as Listing['identity'],
-    regimes: ['UN:DPRK'] as Listing['regimes'],
-    measures: ['asset-freeze', 'travel-ban'],
-    legalBasis: ['UNSC-1718'],
-    listedOn: '2016-11-30',
-    ...over,
-  };
-}
+import { unListing } from './synthetic-listings';
 
 function ofacListing(ref: string, programs: string[], over: Partial<Listing> = {}): Listing {
   return {
@@ -88,13 +74,13 @@ describe('effective dates', () => {
     expect(await designation('UN:KPi.002', '2020-02-10')).toHaveLength(0);
   });
 
-  it('a relisting with the original listing date starts on the publication date of the file showing it again', async () => {
+  it('a relisting with the original listing date starts the day after the file that lacked it (the evidence rule)', async () => {
     await importSnapshot(ctx(), snapshot('2020-01-10', [unListing('KPi.001')]));
     await importSnapshot(ctx(), snapshot('2020-02-10', []));
     const back = await importSnapshot(ctx(), snapshot('2020-03-10', [unListing('KPi.001')]));
-    expect(back.changes[0]).toMatchObject({ status: 'added', designations: [{ action: 'designate', effectiveFrom: '2020-03-10' }] });
+    expect(back.changes[0]).toMatchObject({ status: 'added', designations: [{ action: 'designate', effectiveFrom: '2020-02-11' }] });
     expect(await designation('UN:KPi.001', '2020-02-10')).toHaveLength(0);
-    expect(await designation('UN:KPi.001', '2020-03-10')).toHaveLength(1);
+    expect(await designation('UN:KPi.001', '2020-02-11')).toHaveLength(1);
     // A new listing date after the delisting is the file's own word and stands.
     await importSnapshot(ctx(), snapshot('2020-04-10', []));
     const relisted = await importSnapshot(ctx(), snapshot('2020-05-10', [unListing('KPi.001', { listedOn: '2020-04-20' })]));

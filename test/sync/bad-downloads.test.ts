@@ -3,6 +3,7 @@
  * source's status; the next good file is imported as usual. A real HTTP server on 127.0.0.1 serves the real UN
  * files as the publisher would over time (2017-06-20, then 2017-06-30).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger';
@@ -31,7 +32,8 @@ describe('bad downloads of the UN list', () => {
     deps = {
       ctx: { ledger: Ledger.over(store), projector },
       state,
-      archive: { putFile: async (path) => (archived.push(readFileSync(path).toString('utf8', 0, 200)), { sha256: '' }) },
+      // Records what it was given and answers with the file's real digest, as the archive does (the importer checks it).
+      archive: { putFile: async (path) => (archived.push(readFileSync(path).toString('utf8', 0, 200)), { sha256: createHash('sha256').update(readFileSync(path)).digest('hex') }) },
       limits: { maxBytes: 8 * 1024 * 1024, connectTimeoutMs: 2000, readTimeoutMs: 400, maxRedirects: 3 },
       retry: { attempts: 2, baseMs: 5, maxMs: 20 },
     };

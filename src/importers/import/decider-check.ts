@@ -13,6 +13,7 @@ import type { SubjectCommand } from '../../domain/subject/commands';
 import type { PlannedCommand } from './command-builders';
 import type { ListView } from './current-view';
 import type { ImportPlan } from './plan';
+import { runAtOnce, type Steps } from './slices';
 
 export interface Refusal {
   readonly entry: string;
@@ -28,7 +29,10 @@ function refusalOf(planned: PlannedCommand, rule: string, message: string): Refu
   return { entry: planned.entry, subjectId: planned.subjectId, regime: planned.regime, action: planned.action, rule, message };
 }
 
-export function checkPlan(plan: ImportPlan, view: ListView): Refusal[] {
+export const checkPlan = (plan: ImportPlan, view: ListView): Refusal[] => runAtOnce(checkPlanSteps(plan, view));
+
+/** checkPlan one subject's commands at a time (slices.ts). */
+export function* checkPlanSteps(plan: ImportPlan, view: ListView): Steps<Refusal[]> {
   const refusals: Refusal[] = plan.conflicts.map((c) => ({ ...c, rule: 'conflict' }));
   for (const change of plan.changes) {
     let state: SubjectState = view.subjects.get(change.subjectId) ?? subjectDecider.initialState();
@@ -50,6 +54,7 @@ export function checkPlan(plan: ImportPlan, view: ListView): Refusal[] {
       }
       state = decision.right.reduce(subjectDecider.evolve, state);
     }
+    yield;
   }
   return refusals;
 }

@@ -39,6 +39,29 @@ export function changeDate(listing: Listing, ctx: DateContext): string {
   return min(updated, ctx.publishedOn);
 }
 
+const dayAfter = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A start date moved later by the evidence rule: `absentOn` is the earlier file that lacked the designation. */
+export interface EvidenceDated {
+  readonly effectiveFrom: string;
+  readonly absentOn?: string;
+}
+
+/**
+ * The evidence rule (DESIGN.md section 11): a file is evidence of the whole list on its publication date, so a
+ * designation the previous import of the list did not show (`heldOnPrevious` false: a new entry, an entry back
+ * after a delisting, a regime added) cannot have been in force on that date, whatever listing date the publisher
+ * prints now (lists are re-issued with ORIGINAL listing dates: the UN's Iran entries, terminated in 2016 and
+ * reinstated in September 2025, carry 2006-2010). It starts no earlier than the day after that import; a later
+ * printed date stands. The first import of a list has no earlier evidence: the printed date stands. Never after
+ * the file's own date (a second file of the same date wins over the first for that date).
+ */
+export function evidenceDate(date: string, ctx: DateContext, heldOnPrevious: (previous: string) => boolean): EvidenceDated {
+  const previous = ctx.previousPublishedOn();
+  if (previous === undefined || date > previous || heldOnPrevious(previous)) return { effectiveFrom: date };
+  return { effectiveFrom: min(dayAfter(previous), ctx.publishedOn), absentOn: previous };
+}
+
 /**
  * A relisting: the subject's designation under this regime ended on `lastEnd` (the publication date of the file
  * where it went missing, for an imported delisting). A date from the file on or after that end stands (a new

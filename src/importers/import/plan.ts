@@ -14,8 +14,10 @@ import type { Listing, ListSnapshot, Regime } from '../listing';
 import { amendCommand, delistCommand, designateCommand, type PlannedCommand } from './command-builders';
 import type { CurrentDesignation, ListView } from './current-view';
 import { AMENDABLE, attributesFor, type AmendableField } from './designation-attributes';
-import { amendmentDate, changeDate, delistingDate, listingDate, relistingDate, type DateContext } from './effective-dates';
+import { amendmentDate, changeDate, delistingDate, evidenceDate, listingDate, relistingDate, type DateContext } from './effective-dates';
+import { evidenceNote, withEvidenceNote, withoutEvidenceNote } from './evidence-note';
 import { subjectIdOf } from './subject-ids';
+import { runAtOnce, type Steps } from './slices';
 
 export type EntryStatus = 'added' | 'amended' | 'delisted' | 'unchanged';
 
@@ -48,8 +50,12 @@ function same(stored: unknown, fresh: unknown): boolean {
   const freshText = canonicalJson(fresh ?? null);
   return JSON.stringify(stored ?? null) === freshText || canonicalJson(stored ?? null) === freshText;
 }
-/** An empty remark and no remark say the same. */
-const normalised = (field: AmendableField, value: unknown) => (field === 'reasons' && value === '' ? undefined : value);
+/** An empty remark and no remark say the same; the importer's own evidence note is not the list's remark. */
+function normalised(field: AmendableField, value: unknown): unknown {
+  if (field !== 'reasons') return value;
+  const remark = withoutEvidenceNote(value);
+  return remark === '' ? undefined : remark;
+}
 
 function changedFields(before: DesignationAttributes, after: DesignationAttributes): AmendableField[] {
   return AMENDABLE.filter((field) => !same(normalised(field, before[field]), normalised(field, after[field])));
@@ -60,7 +66,10 @@ function changesOf(after: DesignationAttributes, fields: readonly AmendableField
   return Object.fromEntries(fields.map((f) => [f, f === 'reasons' ? (after.reasons ?? '') : after[f]]));
 }
 
-export function planImport(snapshot: ListSnapshot, view: ListView): ImportPlan {
+export const planImport = (snapshot: ListSnapshot, view: ListView): ImportPlan => runAtOnce(planImportSteps(snapshot, view));
+
+/** planImport one entry at a time (slices.ts). */
+export function* planImportSteps(snapshot: ListSnapshot, view: ListView): Steps<ImportPlan> {
   const ctx: DateContext = { publishedOn: snapshot.publishedOn, previousPublishedOn: view.previousPublishedOn };
   const changes: EntryChange[] = [];
   const conflicts: Conflict[] = [];
@@ -84,6 +93,8 @@ export function planImport(snapshot: ListSnapshot, view: ListView): ImportPlan {
     const commands = planEntry(snapshot, ctx, view, subjectId, listing, current);
     if (commands.length === 0) unchanged++;
     else changes.push({ entry: listing.authorityReference, subjectId, name: primaryName(listing.identity), status: current.size === 0 ? 'added' : 'amended', commands });
+
+    yield;
   }
 
   // Subjects of the list the file no longer names: every designation still in force ends.
@@ -95,6 +106,8 @@ export function planImport(snapshot: ListSnapshot, view: ListView): ImportPlan {
       .filter((d) => d.effectiveTo === undefined) // a scheduled delisting already ends it
       .map((d) => delistCommand(snapshot, d, entry, delistingDate(ctx), false));
     if (commands.length > 0) changes.push({ entry, subjectId, name: primaryName(designations[0]!.attributes.identity), status: 'delisted', commands });
+
+    yield;
   }
   return { changes, unchanged, conflicts };
 }
@@ -110,9 +123,14 @@ function planEntry(snapshot: ListSnapshot, ctx: DateContext, view: ListView, sub
     const after = attributesFor(listing, regime as Regime);
     const designation = current.get(regime);
     if (designation === undefined) {
-      // A new entry takes its listing date; a regime added to an entry already held is a change seen now.
-      const from = current.size === 0 ? listingDate(listing, ctx) : changeDate(listing, ctx);
-      commands.push(designateCommand(snapshot, subjectId, listing, regime, after, relistingDate(from, lastEnd(view, subjectId, regime), ctx)));
+      // A new entry takes its listing date; a regime added to an entry already held is a change seen now;
+      // either no earlier than the day after an earlier file that lacked it (the evidence rule).
+      const printed = current.size === 0 ? listingDate(listing, ctx) : changeDate(listing, ctx);
+      const dated = evidenceDate(printed, ctx, (previous) => heldOn(view, subjectId, regime, previous));
+      const from = relistingDate(dated.effectiveFrom, lastEnd(view, subjectId, regime), ctx);
+      const delayed = dated.absentOn !== undefined && from === dated.effectiveFrom && from !== printed;
+      const attributes = delayed ? { ...after, reasons: withEvidenceNote(after.reasons, evidenceNote(snapshot.list, { printed, absentOn: dated.absentOn!, effectiveFrom: from })) } : after;
+      commands.push(designateCommand(snapshot, subjectId, listing, regime, attributes, from));
       continue;
     }
     const fields = changedFields(designation.attributes, after);
@@ -120,6 +138,13 @@ function planEntry(snapshot: ListSnapshot, ctx: DateContext, view: ListView, sub
     commands.push(amendCommand(snapshot, designation, entry, changesOf(after, fields), fields, amendmentDate(listing, designation.effectiveFrom, ctx)));
   }
   return commands;
+}
+
+/** Whether the subject had a designation under the regime in force on `date` (then that file showed it). */
+function heldOn(view: ListView, subjectId: string, regime: string, date: string): boolean {
+  return (view.subjects.get(subjectId)?.designations ?? []).some(
+    (d) => d.regime === regime && d.withdrawn !== true && d.effectiveFrom <= date && (d.effectiveTo === undefined || d.effectiveTo > date),
+  );
 }
 
 /** When the subject's last designation under the regime ended (a relisting starts no earlier). */

@@ -11,11 +11,14 @@ import type { Projector } from '../../projector/projector';
 import type { Format, ListSnapshot, ParseOptions } from '../listing';
 import { ListParseError, parseSnapshot } from '../parse';
 import { appendPlanned } from './append';
+import { archiveImportFiles, type DocumentSink } from './archive-files';
 import { loadListView } from './current-view';
-import { checkPlan } from './decider-check';
+import { checkPlanSteps } from './decider-check';
 import { ImportRefusedError } from './errors';
-import { planImport } from './plan';
+import { planImportSteps } from './plan';
+import { runInSlices } from './slices';
 import { checkPublicationDate } from './publication-date';
+import { retractedPublicationDates } from './retraction-ids';
 import { importCorrelationId, importerActor, importSource, type ProvenanceOptions } from './provenance';
 import { changeViews, countChanges, type ImportReport } from './report';
 
@@ -34,6 +37,8 @@ export interface ImportOptions extends ProvenanceOptions, Pick<ParseOptions, 'pu
   readonly onProgress?: (progress: ImportProgress) => void;
   /** The import's own instant, against which a future publication date is refused (default: the wall clock). */
   readonly now?: () => Date;
+  /** The document archive: importFiles puts the files there before appending (archive-files.ts). */
+  readonly documents?: DocumentSink;
 }
 
 const elapsed = (since: number) => Math.round(performance.now() - since);
@@ -50,10 +55,11 @@ export async function importFiles(ctx: ImportContext, format: Format, files: str
     // ofac-csv tells the list by its file names (sdn.csv, cons_prim.csv); a contradicting --list is a mistake.
     throw new ListParseError({ file: files[0]!, line: 0, problem: `this file set is the ${snapshot.list} list, not ${options.list} (the OFAC CSV file names tell which)` });
   }
-  return importSnapshot(ctx, snapshot, options, elapsed(started));
+  return importSnapshot(ctx, snapshot, options, elapsed(started), files);
 }
 
-export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot, options: ImportOptions = {}, parseMs = 0): Promise<ImportReport> {
+/** `paths`: the files the snapshot was parsed from, archived in `options.documents` before any append. */
+export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot, options: ImportOptions = {}, parseMs = 0, paths: readonly string[] = []): Promise<ImportReport> {
   const started = performance.now();
   const dryRun = options.dryRun === true;
   // Before anything else, dry run included: a file dated in the future would lock the list (publication-date.ts).
@@ -67,11 +73,20 @@ export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot,
         `later than this file's ${snapshot.publishedOn} (${snapshot.files.map((f) => f.name).join(' + ')})`,
     );
   }
-  const plan = planImport(snapshot, view);
+  if (retractedPublicationDates(ctx.projector.db, snapshot.list).has(snapshot.publishedOn)) {
+    // Its commands would get the ids of the retracted import's (command-builders.ts) and be taken as duplicates:
+    // the report would show changes that nothing recorded. Refuse rather than answer wrong.
+    throw new ImportRefusedError(
+      `${snapshot.list} import refused, nothing appended: the import of the list published ${snapshot.publishedOn} was retracted, ` +
+        `and a file of that date cannot be imported again; import a later publication of the list`,
+    );
+  }
+  // In slices: inside the service the event loop keeps answering while a large list is planned and checked.
+  const plan = await runInSlices(planImportSteps(snapshot, view));
   const planMs = elapsed(started);
 
   const checkStarted = performance.now();
-  const refusals = checkPlan(plan, view);
+  const refusals = await runInSlices(checkPlanSteps(plan, view));
   const checkMs = elapsed(checkStarted);
   if (refusals.length > 0 && !dryRun) throw ImportRefusedError.fromRefusals(snapshot.list, refusals);
 
@@ -82,6 +97,7 @@ export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot,
     const metadata = { actor: importerActor(snapshot.list), source: importSource(snapshot, options), correlationId: importCorrelationId(snapshot) };
     const commands = plan.changes.flatMap((c) => c.commands);
     const { onProgress } = options;
+    if (commands.length > 0 && options.documents !== undefined) await archiveImportFiles(options.documents, paths, snapshot);
     outcome = await appendPlanned(ctx.ledger.commands, commands, metadata, onProgress && ((done, total) => onProgress({ phase: 'append', done, total })));
     // Read-your-writes: the next query, or the next import's view, starts from this import's state.
     const projectStarted = performance.now();
