@@ -51,6 +51,18 @@ export function prepareName(tokens: readonly string[], allTokens: readonly strin
 const TOKEN_FLOOR = 0.66;
 /** Same phonetic key, different spelling: Mohammed / Muhammad, Sergei / Sergey. */
 const VARIANT_SIMILARITY = 0.92;
+/**
+ * A shared phonetic key is only credited as a variant when the spellings are also close: the consonant classes
+ * are coarse (BERG and PARACO share "brk"), so on its own a key pairs unrelated words. Mohammed / Muhammad (0.75)
+ * and Mohamed / Muhammad (0.625) stay variants; a consonant skeleton (Arabic romanised without vowels, "mhmd")
+ * is exempt, having no vowels to agree on, and so is one letter of a short token (Lo / Ro: Korean ㄹ).
+ */
+const VARIANT_SPELLING_FLOOR = 0.6;
+const consonants = (token: string) => token.replace(/[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+/** "mhmd" is the skeleton of "mohammed"; an acronym ("HQN") is the skeleton of nothing it is compared with. */
+const skeletonOf = (skeleton: string, word: string) => skeleton.length >= 3 && consonants(skeleton) === skeleton && consonants(word) === skeleton;
+const closeEnough = (q: string, l: string, s: number) =>
+  s >= VARIANT_SPELLING_FLOOR || skeletonOf(q, l) || skeletonOf(l, q) || (Math.max(q.length, l.length) <= 3 && distance(q, l) === 1);
 /** "J" for "John". */
 const INITIAL_SIMILARITY = 0.8;
 
@@ -58,20 +70,20 @@ function spelling(a: string, b: string): number {
   return 1 - distance(a, b) / Math.max(a.length, b.length);
 }
 
-function tokenSimilarity(q: string, qKey: string, l: string, lKey: string): TokenMatch | undefined {
+export function tokenSimilarity(q: string, qKey: string, l: string, lKey: string): TokenMatch | undefined {
   if (q === l) return { query: q, listed: l, similarity: 1, how: 'exact' };
   if ((q.length === 1 && l.startsWith(q)) || (l.length === 1 && q.startsWith(l))) {
     return { query: q, listed: l, similarity: INITIAL_SIMILARITY, how: 'initial' };
   }
   const s = spelling(q, l);
-  if (qKey === lKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY) {
+  if (qKey === lKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY && closeEnough(q, l, s)) {
     return { query: q, listed: l, similarity: VARIANT_SIMILARITY, how: 'variant' };
   }
   return s >= TOKEN_FLOOR ? { query: q, listed: l, similarity: s, how: 'spelling' } : undefined;
 }
 
 /** Longer tokens say more; an initial says little. */
-const weight = (token: string) => Math.max(1, Math.min(token.length, 8));
+export const weight = (token: string) => Math.max(1, Math.min(token.length, 8));
 
 /**
  * Greedy alignment, best pairs first: every query token pairs with at most one listed token and back. The score
@@ -94,6 +106,13 @@ function tokenSetScore(query: PreparedName, listed: PreparedName): NameScore {
     usedQ.add(pair.qi);
     usedL.add(pair.li);
     chosen.push(pair);
+  }
+  // Two one-word names that share only a phonetic key (Dare / Dore) are too little evidence for variant credit.
+  if (query.tokens.length === 1 && listed.tokens.length === 1 && chosen[0]?.match.how === 'variant') {
+    const [q, l] = [query.tokens[0]!, listed.tokens[0]!];
+    const s = spelling(q, l);
+    chosen[0] = { ...chosen[0], match: { query: q, listed: l, similarity: s, how: 'spelling' } };
+    if (s < TOKEN_FLOOR) chosen.pop();
   }
   const total = query.tokens.reduce((s, t) => s + weight(t), 0) + listed.tokens.reduce((s, t) => s + weight(t), 0);
   const matched = chosen.reduce((s, p) => s + p.match.similarity * (weight(query.tokens[p.qi]!) + weight(listed.tokens[p.li]!)), 0);

@@ -1,17 +1,18 @@
 /**
- * The screening index: every name of every segment of the bitemporal index, prepared once, with postings from
- * phonetic keys and 3-letter prefixes (of tokens and of adjacent token pairs run together) to the names. A query
- * scores only the names sharing a posting with it, then keeps the segments in force at (asOf, knownAt) by the
+ * The screening index: every name of every segment of the bitemporal index, prepared once, in a candidate index
+ * (candidate-index.ts). A query scores only the names that can still reach the threshold, then keeps the segments in force at (asOf, knownAt) by the
  * same exact condition as the SQL state query. Pure and in memory.
  */
+import { CandidateIndex } from './candidate-index';
 import { BIRTH_AGREES, COUNTRY_AGREES, features, identifierMatch } from './features';
-
-const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
 import { nameTokens, normaliseIdentifier, rawTokens } from './normalise';
 import { prepareName, scoreBound, scoreName, type PreparedName } from './score';
 import type { ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';
 
-export const ALGORITHM = { name: 'ledger-token-set', version: '1.0.0' } as const;
+/** Features can add at most this much to a name score: a name that cannot come within it of the threshold is skipped. */
+const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
+
+export const ALGORITHM = { name: 'ledger-token-set', version: '1.1.0' } as const;
 /**
  * The default threshold. At 0.85 a single changed letter in a two-word name, a transliteration variant or a
  * missing middle name still matches; one shared surname with a different given name does not.
@@ -31,17 +32,6 @@ export interface Basis {
   readonly knownAt: string;
 }
 
-function postingKeys(prepared: PreparedName): Set<string> {
-  const keys = new Set<string>();
-  prepared.tokens.forEach((token, i) => {
-    keys.add(`k:${prepared.keys[i]}`);
-    keys.add(`p:${token.slice(0, 3)}`);
-    const next = prepared.tokens[i + 1];
-    if (next !== undefined) keys.add(`p:${(token + next).slice(0, 3)}`);
-  });
-  return keys;
-}
-
 /** The exact bitemporal condition (src/queries/sqlite-queries.ts atSql): known at T, in force on D. */
 export function inForceAt(entry: ScreeningEntry, basis: Basis): boolean {
   return entry.recordedFrom <= basis.knownAt && entry.recordedTo > basis.knownAt && entry.effectiveFrom <= basis.asOf && entry.effectiveTo > basis.asOf;
@@ -49,7 +39,7 @@ export function inForceAt(entry: ScreeningEntry, basis: Basis): boolean {
 
 export class ScreeningIndex {
   private readonly names: IndexedName[] = [];
-  private readonly postings = new Map<string, number[]>();
+  private readonly candidates = new CandidateIndex();
   private readonly byIdentifier = new Map<string, number[]>();
 
   constructor(private readonly entries: readonly ScreeningEntry[]) {
@@ -63,12 +53,8 @@ export class ScreeningIndex {
           if (tokens.length === 0) continue;
           indexed = { name, quality, prepared: prepareName(tokens, rawTokens(name)), entries: [] };
           byText.set(textKey, indexed);
-          const id = this.names.push(indexed) - 1;
-          for (const key of postingKeys(indexed.prepared)) {
-            const list = this.postings.get(key);
-            if (list === undefined) this.postings.set(key, [id]);
-            else list.push(id);
-          }
+          this.names.push(indexed);
+          this.candidates.add(indexed.prepared);
         }
         indexed.entries.push(entryIndex);
       }
@@ -82,8 +68,9 @@ export class ScreeningIndex {
     });
   }
 
-  get size(): { entries: number; names: number; postings: number } {
-    return { entries: this.entries.length, names: this.names.length, postings: this.postings.size };
+  get size(): { entries: number; names: number; tokens: number; postings: number } {
+    const { tokens, keys } = this.candidates.size;
+    return { entries: this.entries.length, names: this.names.length, tokens, postings: keys };
   }
 
   /** The best match per designation in force at the basis, scores at or above the threshold, best first. */
@@ -117,12 +104,9 @@ export class ScreeningIndex {
     const tokens = nameTokens(query.name);
     if (tokens.length > 0) {
       const prepared = prepareName(tokens, rawTokens(query.name));
-      const candidates = new Set<number>();
-      for (const key of postingKeys(prepared)) for (const id of this.postings.get(key) ?? []) candidates.add(id);
-      for (const id of candidates) {
+      const floor = threshold - FEATURE_HEADROOM;
+      for (const id of this.candidates.candidates(prepared, floor, (id) => scoreBound(prepared, this.names[id]!.prepared))) {
         const indexed = this.names[id]!;
-        // Features can add at most BIRTH_AGREES + COUNTRY_AGREES: a name that cannot come near the threshold is skipped.
-        if (scoreBound(prepared, indexed.prepared) + FEATURE_HEADROOM < threshold) continue;
         const inForce = indexed.entries.filter((e) => eligible(this.entries[e]!));
         if (inForce.length === 0) continue;
         const nameScore = scoreName(prepared, indexed.prepared);

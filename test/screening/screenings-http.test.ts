@@ -22,7 +22,7 @@ describe('POST /screenings on the worked example', () => {
     const receipt = response.json();
     expect(receipt.matches.map((m: { subjectId: string }) => m.subjectId)).toContain('ro-kwang-chol');
     expect(receipt.basis).toMatchObject({ asOf: '2024-12-16', position: expect.any(String) });
-    expect(receipt.algorithm).toEqual({ name: 'ledger-token-set', version: '1.0.0' });
+    expect(receipt.algorithm).toEqual({ name: 'ledger-token-set', version: '1.1.0' });
     expect(receipt.threshold).toBe(0.85);
     expect(receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

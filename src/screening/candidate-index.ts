@@ -1,0 +1,185 @@
+/**
+ * The candidate index: which listed names a query could reach the threshold with, found without scoring them.
+ * Every distinct listed token is stored once (a vocabulary) under lookup keys (phonetic key, first and last
+ * three letters, one-letter deletions of short tokens, first letter of initials). A query token is compared
+ * with the vocabulary tokens sharing a key (once per token, not once per name), and each token that pairs
+ * marks the names holding it. A name's best possible token score is then bounded by the weight of what was
+ * marked on both sides, so only names that can still reach the threshold are scored in full. Pure, in memory.
+ */
+import { phoneticKey } from './normalise';
+import { tokenSimilarity, weight, type PreparedName } from './score';
+
+/** Names longer than this many tokens are not de-duplicated per token in the bound (it stays an upper bound). */
+const MASK_BITS = 30;
+
+function lookupKeys(token: string): string[] {
+  const keys = [`k:${phoneticKey(token)}`, `p:${token.slice(0, 3)}`];
+  if (token.length >= 5) keys.push(`s:${token.slice(-3)}`);
+  // A changed, dropped or added letter in a short token leaves one deletion in common (SymSpell).
+  if (token.length >= 2 && token.length <= 5) {
+    keys.push(`d:${token}`);
+    for (let i = 0; i < token.length; i++) keys.push(`d:${token.slice(0, i)}${token.slice(i + 1)}`);
+  }
+  return keys;
+}
+
+/** The joined reading ("Kwangchol" against "Kwang Chol") is found by the first letters of the names run together. */
+const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
+
+export class CandidateIndex {
+  private readonly vocabulary = new Map<string, number>();
+  private readonly vocabTokens: string[] = [];
+  private readonly vocabKeys: string[] = [];
+  /** Per vocabulary token: name id * 32 + token position, for every name holding it. */
+  private readonly holders: number[][] = [];
+  private readonly byKey = new Map<string, number[]>();
+  private readonly byJoined = new Map<string, number[]>();
+  private readonly prepared: PreparedName[] = [];
+  // Per-query scratch, reused: a stamp says whether a name's marks belong to the current query.
+  private stamp = new Int32Array(1024);
+  private listedMask = new Int32Array(1024);
+  private queryMask = new Int32Array(1024);
+  private listedWeight = new Float64Array(1024);
+  private generation = 0;
+
+  get size(): { names: number; tokens: number; keys: number } {
+    return { names: this.prepared.length, tokens: this.vocabTokens.length, keys: this.byKey.size };
+  }
+
+  /** Adds a name; returns its id (ids are dense, in order of addition). */
+  add(name: PreparedName): number {
+    const id = this.prepared.push(name) - 1;
+    name.tokens.forEach((token, position) => {
+      let v = this.vocabulary.get(token);
+      if (v === undefined) {
+        v = this.vocabTokens.push(token) - 1;
+        this.vocabulary.set(token, v);
+        this.vocabKeys.push(phoneticKey(token));
+        this.holders.push([]);
+        for (const key of token.length === 1 ? [`i:${token}`] : lookupKeys(token)) push(this.byKey, key, v);
+      }
+      this.holders[v]!.push(id * 32 + Math.min(position, MASK_BITS));
+    });
+    for (const key of new Set([joinedKey(name.joined), joinedKey(name.reversed)])) push(this.byJoined, key, id);
+    if (id >= this.stamp.length) this.grow();
+    return id;
+  }
+
+  /** The ids of the names whose best possible score against the query is at least `floor`. */
+  candidates(query: PreparedName, floor: number, bound: (id: number) => number): number[] {
+    const generation = ++this.generation;
+    const touched: number[] = [];
+    const queryWeights = query.tokens.map(weight);
+    // Per query token: the vocabulary tokens it pairs with, and how many names hold them.
+    const matched = query.tokens.map((q, qi) => this.pairing(q, query.keys[qi]!));
+    const volume = matched.map((vs) => vs.reduce((n, v) => n + this.holders[v]!.length, 0));
+    // MaxScore: the commonest query tokens, as long as a name holding only them could not reach the floor (each
+    // pairs with one listed token of weight 8 at most), are not used to find names, only to score the found.
+    const order = query.tokens.map((_, qi) => qi).sort((a, b) => volume[b]! - volume[a]!);
+    const common = new Set<number>();
+    let commonWeight = 0;
+    for (const qi of order) {
+      const listedMost = 8 * (common.size + 1);
+      if ((commonWeight + queryWeights[qi]! + listedMost) / (query.weight + listedMost) >= floor) break;
+      common.add(qi);
+      commonWeight += queryWeights[qi]!;
+    }
+    for (let qi = 0; qi < matched.length; qi++) {
+      if (common.has(qi)) continue;
+      for (const v of matched[qi]!) this.mark(v, qi, generation, touched);
+    }
+    const joined = new Set<number>();
+    for (const id of this.byJoined.get(joinedKey(query.joined)) ?? []) {
+      joined.add(id);
+      if (this.stamp[id] !== generation) this.reset(id, generation, touched);
+    }
+    const commonMatches = [...common].map((qi) => ({ qi, vocab: new Set(matched[qi]) }));
+    const initials = query.tokens.filter((q) => q.length === 1);
+    const out: number[] = [];
+    // What the common tokens could add at most: a name that cannot reach the floor even so is dropped unread.
+    let commonSlack = 0;
+    for (const qi of common) commonSlack += queryWeights[qi]! + 8;
+    for (const id of touched) {
+      const listed = this.prepared[id]!;
+      if (commonSlack > 0 && !joined.has(id) && initials.length === 0) {
+        let essentialHit = 0;
+        for (let qi = 0; qi < queryWeights.length; qi++) if ((this.queryMask[id]! & (1 << Math.min(qi, MASK_BITS))) !== 0) essentialHit += queryWeights[qi]!;
+        if ((essentialHit + this.listedWeight[id]! + commonSlack) / (query.weight + listed.weight) < floor) continue;
+      }
+      for (const { qi, vocab } of commonMatches) {
+        for (let position = 0; position < listed.tokens.length; position++) {
+          const v = this.vocabulary.get(listed.tokens[position]!)!;
+          if (vocab.has(v)) this.markOne(id, v, position, qi);
+        }
+      }
+      let queryHit = 0;
+      for (let qi = 0; qi < queryWeights.length; qi++) if ((this.queryMask[id]! & (1 << Math.min(qi, MASK_BITS))) !== 0) queryHit += queryWeights[qi]!;
+      // A query initial pairs with any listed token of its letter; those are few, so they are bounded here.
+      let initialSlack = 0;
+      for (const initial of initials) {
+        let heaviest = 0;
+        for (const t of listed.tokens) if (t.startsWith(initial)) heaviest = Math.max(heaviest, weight(t));
+        initialSlack += 1 + heaviest;
+      }
+      const total = query.weight + listed.weight;
+      const tokenBound = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
+      const joinedBound = query.words !== listed.words && joined.has(id) ? 1 : 0;
+      if (Math.min(Math.max(tokenBound, joinedBound), bound(id)) >= floor) out.push(id);
+    }
+    return out;
+  }
+
+  /** The vocabulary tokens a query token pairs with (tokenSimilarity defined), found through the lookup keys. */
+  private pairing(q: string, qKey: string): number[] {
+    const seen = new Set<number>();
+    const out: number[] = [];
+    for (const key of q.length === 1 ? [`i:${q}`] : [...lookupKeys(q), `i:${q[0]}`]) {
+      for (const v of this.byKey.get(key) ?? []) {
+        if (seen.has(v)) continue;
+        seen.add(v);
+        if (tokenSimilarity(q, qKey, this.vocabTokens[v]!, this.vocabKeys[v]!) !== undefined) out.push(v);
+      }
+    }
+    return out;
+  }
+
+  private reset(id: number, generation: number, touched: number[]): void {
+    this.stamp[id] = generation;
+    this.listedMask[id] = 0;
+    this.queryMask[id] = 0;
+    this.listedWeight[id] = 0;
+    touched.push(id);
+  }
+
+  private mark(v: number, qi: number, generation: number, touched: number[]): void {
+    for (const holder of this.holders[v]!) {
+      const id = Math.floor(holder / 32);
+      if (this.stamp[id] !== generation) this.reset(id, generation, touched);
+      this.markOne(id, v, holder % 32, qi);
+    }
+  }
+
+  private markOne(id: number, v: number, position: number, qi: number): void {
+    const bit = 1 << Math.min(position, MASK_BITS);
+    this.queryMask[id]! |= 1 << Math.min(qi, MASK_BITS);
+    if (position >= MASK_BITS || (this.listedMask[id]! & bit) === 0) {
+      this.listedMask[id]! |= bit;
+      this.listedWeight[id]! += weight(this.vocabTokens[v]!);
+    }
+  }
+
+  private grow(): void {
+    const size = this.stamp.length * 2;
+    const copy = <T extends Int32Array | Float64Array>(from: T, to: T) => (to.set(from), to);
+    this.stamp = copy(this.stamp, new Int32Array(size));
+    this.listedMask = copy(this.listedMask, new Int32Array(size));
+    this.queryMask = copy(this.queryMask, new Int32Array(size));
+    this.listedWeight = copy(this.listedWeight, new Float64Array(size));
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
