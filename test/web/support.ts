@@ -1,0 +1,64 @@
+/**
+ * Browser tests' setup: Debian's Chromium driven by playwright-core (no browser download is possible here;
+ * flags from ../shared/notes/browser-tests.md), the real service process, and screenshots under
+ * test-results/screens/ (gitignored; CI keeps them as artefacts, nothing compares them pixel by pixel).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENS = join(ROOT, 'test-results', 'screens');
+
+export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+export function serviceEnv(writer: string, reader: string): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'web-pages-'));
+  return {
+    LEDGER_DB_PATH: join(dir, 'ledger.db'),
+    LEDGER_VIEWS_PATH: join(dir, 'views.db'),
+    LEDGER_HTTP_PORT: '0',
+    LEDGER_HTTP_HOST: '127.0.0.1',
+    LEDGER_TOKENS: `alice:writer:${writer},auditor:reader:${reader}`,
+    LEDGER_STORE: 'sqlite',
+    LEDGER_ESDB_URL: '',
+    // Every file of this service in its own temp dir, never ./data of the checkout.
+    LEDGER_WATCHLISTS_DB: join(dir, 'watchlists.db'),
+  };
+}
+
+/** The same build `npm start` runs: a no-op when web/dist is newer than its sources. */
+export function buildPages(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-web-if-stale.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building the web pages failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh tab (fresh sessionStorage) at one size, in UTC so datetime-local inputs mean UTC instants. */
+export async function openPage(browser: Browser, size: keyof typeof SIZES = 'desktop'): Promise<Page> {
+  const context = await browser.newContext({ viewport: SIZES[size], timezoneId: 'UTC' });
+  return context.newPage();
+}
+
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/ui/`);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav[aria-label=Pages]');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}

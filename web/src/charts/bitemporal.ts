@@ -1,0 +1,87 @@
+/**
+ * The bitemporal picture of a subject's history: effective time (when the law says) on x, recorded time (when
+ * the ledger learned it) on y. Each designation is a rectangle from its effective start to its delisting (or the
+ * right edge), from the instant it was recorded upwards (it stays known). Each event is a marker whose shape
+ * says its type; a correction is drawn at the ORIGINAL effective date but high up at its late recorded time,
+ * with a dashed line down to the designation it fixes, so it cannot be mistaken for a new listing.
+ */
+import type { HistoryEntry } from '../types';
+
+export const EVENT_STYLE: Record<string, { symbol: string; color: string; label: string }> = {
+  SubjectDesignated: { symbol: 'circle', color: '#1f5fbf', label: 'designation' },
+  DesignationAmended: { symbol: 'diamond', color: '#8a4b00', label: 'amendment' },
+  DesignationCorrected: { symbol: 'triangle', color: '#b00020', label: 'correction (fixes the past)' },
+  SubjectDelisted: { symbol: 'rect', color: '#2e7d32', label: 'delisting' },
+};
+
+const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
+
+export function effectiveOf(entry: HistoryEntry): string | undefined {
+  const d = entry.data as { effectiveFrom?: string; correctedEffectiveFrom?: string };
+  return entry.effectiveFrom ?? d.effectiveFrom;
+}
+
+export function bitemporalOption(history: HistoryEntry[], now = Date.now()) {
+  const dated = history.filter((e) => effectiveOf(e) !== undefined);
+  const xs = dated.map((e) => day(effectiveOf(e)!));
+  const ys = dated.map((e) => Date.parse(e.recordedAt));
+  const span = (values: number[], pad: number) => [Math.min(...values) - pad, Math.max(...values) + pad] as const;
+  const [xMin, xMax] = xs.length ? span(xs, 30 * 86_400_000) : [now - 1e10, now];
+  const [yMin] = ys.length ? span(ys, 3_600_000) : [now - 1e9];
+  const yMax = Math.max(now, ...ys) + 3_600_000;
+
+  // One rectangle per designation: [effective start, delisting or edge) x [recorded, top).
+  const rects = new Map<string, { x0: number; x1: number; y0: number; name: string }>();
+  for (const e of dated) {
+    const id = String((e.data as { designationId?: string }).designationId ?? (e.data as { regime?: string }).regime ?? e.eventId);
+    if (e.type === 'SubjectDesignated') rects.set(id, { x0: day(effectiveOf(e)!), x1: xMax, y0: Date.parse(e.recordedAt), name: id });
+    if (e.type === 'SubjectDelisted') {
+      const r = [...rects.values()].find((x) => x.name.startsWith(String((e.data as { regime?: string }).regime)));
+      if (r) r.x1 = day(effectiveOf(e)!);
+    }
+  }
+
+  const byType = Object.keys(EVENT_STYLE).map((type) => ({
+    name: EVENT_STYLE[type]!.label,
+    type: 'scatter' as const,
+    symbol: EVENT_STYLE[type]!.symbol,
+    symbolSize: 16,
+    itemStyle: { color: EVENT_STYLE[type]!.color, borderColor: '#000', borderWidth: 1 },
+    data: history
+      .map((e, index) => ({ e, index }))
+      .filter(({ e }) => e.type === type && effectiveOf(e) !== undefined)
+      .map(({ e, index }) => ({ value: [day(effectiveOf(e)!), Date.parse(e.recordedAt)], historyIndex: index, name: `${e.type} ${effectiveOf(e)}` })),
+  }));
+
+  // The dashed drop from each correction to the recorded time of what it corrects: the "fixing the past" cue.
+  const links = history.filter((e) => e.type === 'DesignationCorrected' && effectiveOf(e) !== undefined).map((e) => {
+    const x = day(effectiveOf(e)!);
+    const target = [...rects.values()].find((r) => r.x0 <= x);
+    return [[x, Date.parse(e.recordedAt)], [x, target?.y0 ?? yMin]];
+  });
+
+  return {
+    animation: false,
+    tooltip: { trigger: 'item' as const },
+    legend: { top: 0, textStyle: { color: '#111' } },
+    grid: { left: 90, right: 20, top: 40, bottom: 50 },
+    xAxis: { type: 'time' as const, name: 'effective time (in force from)', nameLocation: 'middle' as const, nameGap: 30, min: xMin, max: xMax },
+    yAxis: { type: 'time' as const, name: 'recorded time', min: yMin, max: yMax },
+    series: [
+      {
+        name: 'designation known and in force',
+        type: 'custom' as const,
+        silent: true,
+        renderItem: (_params: unknown, api: { coord: (v: number[]) => number[]; value: (i: number) => number }) => {
+          const [x0, y0] = api.coord([api.value(0), api.value(2)]) as [number, number];
+          const [x1, y1] = api.coord([api.value(1), yMax]) as [number, number];
+          return { type: 'rect', shape: { x: x0, y: y1, width: x1 - x0, height: y0 - y1 }, style: { fill: 'rgba(31,95,191,0.15)', stroke: '#1f5fbf' } };
+        },
+        encode: { x: [0, 1], y: [2] },
+        data: [...rects.values()].map((r) => [r.x0, r.x1, r.y0]),
+      },
+      ...links.map((points) => ({ name: 'correction reaches back', type: 'line' as const, silent: true, symbol: 'none', lineStyle: { type: 'dashed' as const, color: '#b00020' }, data: points })),
+      ...byType,
+    ],
+  };
+}

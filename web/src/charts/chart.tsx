@@ -1,0 +1,24 @@
+/** An ECharts instance bound to a div: created once, given new options on each render, disposed on unmount. */
+import { useEffect, useRef } from 'preact/hooks';
+import { echarts } from './echarts';
+
+type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
+
+export function Chart(props: { option: Option; label: string; onClick?: (params: { seriesIndex?: number; dataIndex: number; data: unknown }) => void; height?: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof echarts.init>>(undefined);
+  useEffect(() => {
+    const instance = echarts.init(ref.current!);
+    chart.current = instance;
+    const onResize = () => instance.resize();
+    addEventListener('resize', onResize);
+    return () => { removeEventListener('resize', onResize); instance.dispose(); };
+  }, []);
+  useEffect(() => {
+    const instance = chart.current!;
+    instance.setOption(props.option, true);
+    instance.off('click');
+    if (props.onClick) instance.on('click', (p) => props.onClick!(p as never));
+  }, [props.option, props.onClick]);
+  return <div ref={ref} class="chart" role="img" aria-label={props.label} style={{ height: `${props.height ?? 320}px` }} />;
+}

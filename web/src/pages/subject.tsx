@@ -1,0 +1,119 @@
+/**
+ * One subject: identity (names in every script, aliases, identifiers), its designations per regime at (asOf,
+ * knownAt), the bitemporal picture of its history, and each event's provenance.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, instantOf, query, token } from '../api';
+import { bitemporalOption, EVENT_STYLE, effectiveOf } from '../charts/bitemporal';
+import { Chart } from '../charts/chart';
+import { attempt, ErrorBox, TimeFields } from '../components';
+import type { HistoryEntry, Identity, SubjectResult } from '../types';
+
+export function SubjectPage({ id, params }: { id: string; params: URLSearchParams }) {
+  const [asOf, setAsOf] = useState(params.get('asOf') ?? '');
+  const [knownAt, setKnownAt] = useState(params.get('knownAt') ?? '');
+  const [subject, setSubject] = useState<SubjectResult>();
+  const [unknownAt, setUnknownAt] = useState<string>();
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [selected, setSelected] = useState<number>();
+  const [error, setError] = useState<string>();
+
+  const load = async () => {
+    setUnknownAt(undefined);
+    const at = instantOf(knownAt);
+    try {
+      setError(undefined);
+      setSubject(await api<SubjectResult>(`/subjects/${encodeURIComponent(id)}${query({ asOf, knownAt: at })}`));
+    } catch (e) {
+      setSubject(undefined);
+      // A subject the ledger holds now but not at knownAt: that is the answer, not an error.
+      if (e instanceof ApiError && e.status === 404 && at !== undefined) setUnknownAt(at);
+      else setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  useEffect(() => {
+    void load();
+    void attempt(() => api<HistoryEntry[]>(`/subjects/${encodeURIComponent(id)}/history`), () => undefined).then((h) => setHistory(h ?? []));
+  }, [id]);
+
+  const option = useMemo(() => bitemporalOption(history), [history]);
+  const latest = [...history].reverse().find((e) => (e.data as { identity?: Identity }).identity !== undefined);
+  const identity = subject?.designations[0]?.identity ?? (latest?.data as { identity?: Identity } | undefined)?.identity;
+  const byRegime = new Map<string, NonNullable<typeof subject>['designations']>();
+  for (const d of subject?.designations ?? []) byRegime.set(d.regime, [...(byRegime.get(d.regime) ?? []), d]);
+
+  return (
+    <section>
+      <h1>Subject {id}</h1>
+      <form class="grid" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+        <TimeFields prefix="subject" asOf={asOf} knownAt={knownAt} setAsOf={setAsOf} setKnownAt={setKnownAt} />
+        <button id="subject-submit" type="submit">Show</button>
+      </form>
+      <ErrorBox error={error} />
+      {unknownAt && <p class="notice" role="status" data-testid="not-known">The ledger did not know this subject yet at {unknownAt}: nothing about it had been recorded by then.</p>}
+      {identity && (
+        <div class="card">
+          <h2>Identity</h2>
+          <ul>
+            {(identity.names ?? []).map((n) => <li key={n.name} lang={n.script === 'Hang' ? 'ko' : undefined}>{n.name} <small>({n.quality}{n.script ? `, ${n.script}` : ''})</small></li>)}
+          </ul>
+          {(identity.identifiers ?? []).length > 0 && <p>Identifiers: {identity.identifiers!.map((i) => `${i.type} ${i.value}${i.country ? ` (${i.country})` : ''}`).join('; ')}</p>}
+        </div>
+      )}
+      {subject && (
+        <div class="card" data-testid="designations">
+          <h2>{subject.designations.length} designation(s) in force on {subject.asOf}, as known at {subject.knownAt}</h2>
+          {[...byRegime].map(([regime, rows]) => (
+            <div key={regime}>
+              <h3>{regime}</h3>
+              {rows.map((d) => <p key={d.designationId} class="designation">{d.designationId}: {d.measures.join(', ')}; from {d.effectiveFrom}; basis {d.legalBasis.join(', ')}{d.reasons ? `. ${d.reasons}` : ''}</p>)}
+            </div>
+          ))}
+        </div>
+      )}
+      <div class="card">
+        <h2>History: effective time against recorded time</h2>
+        <p class="legend-note">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects.</p>
+        <Chart option={option} label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        <ol class="events">
+          {history.map((e, i) => (
+            <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {effectiveOf(e) ?? '-'}, recorded {e.recordedAt}</button></li>
+          ))}
+        </ol>
+      </div>
+      {selected !== undefined && history[selected] && <Provenance entry={history[selected]!} previous={history.slice(0, selected).reverse().find((p) => p.revision === history[selected]!.revision - 1)} onClose={() => setSelected(undefined)} />}
+    </section>
+  );
+}
+
+function Provenance({ entry, previous, onClose }: { entry: HistoryEntry; previous: HistoryEntry | undefined; onClose: () => void }) {
+  const [docError, setDocError] = useState<string>();
+  const sha = typeof entry.source.sha256 === 'string' ? entry.source.sha256 : undefined;
+  // The archived file needs the bearer token, so it is fetched here rather than linked bare.
+  const openDocument = async () => {
+    setDocError(undefined);
+    const response = await fetch(`/documents/${sha}`, { headers: { authorization: `Bearer ${token.get() ?? ''}` } }).catch(() => undefined);
+    if (response === undefined) return setDocError('The service cannot be reached.');
+    if (response.status === 404) return setDocError('No archived file for this sha256 (or this service does not archive documents).');
+    if (!response.ok) return setDocError(`The document could not be fetched (HTTP ${response.status}).`);
+    const url = URL.createObjectURL(await response.blob());
+    open(url, '_blank', 'noopener');
+  };
+  return (
+    <aside class="card provenance" aria-label="Provenance" data-testid="provenance">
+      <h2>Provenance: {entry.type}</h2>
+      <dl>
+        <dt>Actor</dt><dd>{entry.actor.id} ({entry.actor.kind})</dd>
+        <dt>Recorded at</dt><dd>{entry.recordedAt}</dd>
+        <dt>Effective from</dt><dd>{effectiveOf(entry) ?? '-'}</dd>
+        <dt>Source</dt><dd>{String(entry.source.publisher ?? '')} {String(entry.source.documentRef ?? entry.source.url ?? '')}</dd>
+        <dt>Source file sha256</dt><dd>{sha ? <>{sha} <button type="button" onClick={openDocument}>Open archived file</button></> : 'none (not an import)'}</dd>
+        <dt>Event hash</dt><dd><code>{entry.hash}</code></dd>
+        <dt>Chain link (previous event of the stream)</dt><dd>{previous ? <code>{previous.hash}</code> : entry.revision === 0 ? 'first event of its stream' : `revision ${entry.revision - 1}`}</dd>
+        <dt>Command id</dt><dd>{entry.commandId ?? '-'}</dd>
+      </dl>
+      {docError && <p class="error" role="alert">{docError}</p>}
+      <button type="button" onClick={onClose}>Close</button>
+    </aside>
+  );
+}
