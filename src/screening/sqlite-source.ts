@@ -25,10 +25,15 @@ interface Row {
 const SELECT_SEGMENTS = `SELECT subject_id, designation_id, subject_kind, authority, regime, effective_from, effective_to,
   recorded_from, recorded_to, primary_name, authority_reference, attributes FROM designation_segments`;
 
-export function loadScreeningEntries(db: Database.Database): ScreeningEntry[] {
-  return db
-    .prepare<[], Row>(SELECT_SEGMENTS)
-    .all()
+/** Every segment, or (watchlists re-screening one batch's subjects) only the segments of `subjectIds`. */
+export function loadScreeningEntries(db: Database.Database, subjectIds?: readonly string[]): ScreeningEntry[] {
+  // A subject's designation keys start with "<subject id>|" (the range the subject query seeks, on segments_open).
+  const ofSubject = () => db.prepare<[string, string, string], Row>(`${SELECT_SEGMENTS} WHERE designation_key >= ? AND designation_key < ? AND subject_id = ?`);
+  const rows =
+    subjectIds === undefined
+      ? db.prepare<[], Row>(SELECT_SEGMENTS).all()
+      : ((statement) => subjectIds.flatMap((id) => statement.all(`${id}|`, `${id}}`, id)))(ofSubject());
+  return rows
     .map((row): ScreeningEntry => {
       const { identity } = JSON.parse(row.attributes) as DesignationAttributes;
       return {

@@ -1,0 +1,179 @@
+/**
+ * The watchlist routes (DESIGN.md section 13): writer role to change, reader role to read. Bodies are decoded by
+ * the entry codec (400 naming each field); an unknown watchlist is 404; a JSON body over the server's limit is
+ * 413. Bulk loads stream NDJSON or CSV (`POST /watchlists/{id}/bulk`) under their own byte limit. Watchlist
+ * names are the caller's data: no route logs a body.
+ */
+import * as E from 'fp-ts/Either';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createInterface } from 'node:readline';
+import { Transform, type Readable } from 'node:stream';
+import type { FieldError } from '../../events';
+import { HttpError } from '../http/errors';
+import { BulkLoadError } from './bulk-load';
+import { decodeEntries, WatchlistId } from './entry-codec';
+import type { WatchlistScreener } from './screener';
+import { UnknownWatchlistError, WatchlistExistsError, Watchlists } from './watchlists';
+import type { WatchlistStore } from './watchlist-store';
+
+export const DEFAULT_BULK_LIMIT = 256 * 1024 * 1024;
+
+export interface WatchlistRoutesOptions {
+  readonly store: WatchlistStore;
+  readonly screener?: WatchlistScreener;
+  readonly bulkLimit?: number;
+  readonly heartbeatMs?: number;
+  readonly pollMs?: number;
+}
+
+const invalid = (errors: readonly FieldError[]) =>
+  new HttpError(400, { error: 'invalid-watchlist', message: errors.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '), errors });
+
+function idOf(params: unknown, name: 'id' | 'entryId'): string {
+  const value = (params as Record<string, unknown>)[name];
+  if (!WatchlistId.is(value) || E.isLeft(WatchlistId.decode(value))) throw invalid([{ path: name, expected: WatchlistId.name, actual: 'another value' }]);
+  return value;
+}
+
+function entriesOf(body: unknown) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid([{ path: '(root)', expected: 'a JSON object with "entries"', actual: Array.isArray(body) ? 'an array' : typeof body }]);
+  const extra = Object.keys(body).filter((k) => k !== 'entries' && k !== 'id');
+  if (extra.length > 0) throw invalid(extra.map((k) => ({ path: k, expected: 'no such field (known: id, entries)', actual: 'a value' })));
+  const decoded = decodeEntries((body as { entries?: unknown }).entries ?? []);
+  if (E.isLeft(decoded)) throw invalid(decoded.left);
+  return decoded.right;
+}
+
+/** Maps the domain errors to 404 and 409. */
+function guarded<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UnknownWatchlistError) throw new HttpError(404, { error: 'not-found', message: error.message });
+    if (error instanceof WatchlistExistsError) throw new HttpError(409, { error: 'conflict', message: error.message });
+    throw error;
+  }
+}
+
+/** Counts the bytes of a stream and fails it past the limit (413), so a huge upload is refused while it arrives. */
+function limited(source: Readable, limit: number): Readable {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > limit) done(new HttpError(413, { error: 'payload-too-large', message: `the upload is larger than ${limit} bytes` }));
+      else done(null, chunk);
+    },
+  });
+  source.on('error', (e) => counter.destroy(e));
+  return source.pipe(counter);
+}
+
+const security = [{ bearer: [] }];
+const doc = (summary: string) => ({ tags: ['watchlists'], summary, security });
+
+export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRoutesOptions): Promise<void> {
+  const watchlists = new Watchlists(options.store, options.screener);
+  const bulkLimit = options.bulkLimit ?? DEFAULT_BULK_LIMIT;
+  // Bulk bodies are streamed to the loader, not buffered (the server's 1 MB JSON limit does not apply to them).
+  for (const type of ['application/x-ndjson', 'text/csv']) {
+    app.addContentTypeParser(type, { bodyLimit: bulkLimit }, (_request, payload, done) => done(null, payload));
+  }
+
+  app.get('/watchlists', { config: { access: 'read' as const }, schema: doc('list the watchlists with their entry and match counts') }, async () => ({ watchlists: watchlists.list() }));
+
+  app.post('/watchlists', { config: { access: 'write' as const }, schema: doc('create a watchlist {id, entries}; every entry is screened at once') }, async (request, reply) => {
+    const id = idOf(request.body ?? {}, 'id');
+    const entries = entriesOf(request.body);
+    return reply.code(201).send(guarded(() => watchlists.create(id, entries)));
+  });
+
+  app.get('/watchlists/:id', { config: { access: 'read' as const }, schema: doc('a watchlist and a page of its entries (?after=<entry id>&limit=)') }, async (request) => {
+    const query = request.query as { after?: string; limit?: string };
+    const limit = query.limit === undefined ? 1000 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalid([{ path: 'limit', expected: 'an integer from 1 to 10000', actual: String(query.limit) }]);
+    return guarded(() => watchlists.get(idOf(request.params, 'id'), query.after ?? '', limit));
+  });
+
+  app.put('/watchlists/:id', { config: { access: 'write' as const }, schema: doc('replace a watchlist\'s entries (creates it if missing); entries left out are removed') }, async (request) => {
+    const id = idOf(request.params, 'id');
+    const entries = entriesOf(request.body);
+    return guarded(() => watchlists.replace(id, entries));
+  });
+
+  app.delete('/watchlists/:id', { config: { access: 'write' as const }, schema: doc('delete a watchlist, its entries, matches and notifications') }, async (request, reply) => {
+    guarded(() => watchlists.delete(idOf(request.params, 'id')));
+    return reply.code(204).send();
+  });
+
+  app.post('/watchlists/:id/entries', { config: { access: 'write' as const }, schema: doc('add entries (or overwrite those with the same id); each is screened at once') }, async (request) => {
+    const id = idOf(request.params, 'id');
+    const entries = entriesOf(request.body);
+    return guarded(() => watchlists.add(id, entries));
+  });
+
+  app.delete('/watchlists/:id/entries/:entryId', { config: { access: 'write' as const }, schema: doc('remove one entry with its matches and history') }, async (request, reply) => {
+    const id = idOf(request.params, 'id');
+    const entryId = idOf(request.params, 'entryId');
+    const outcome = guarded(() => watchlists.remove(id, [entryId]));
+    if (outcome.removed === 0) throw new HttpError(404, { error: 'not-found', message: `no entry "${entryId}" in watchlist "${id}"` });
+    return reply.code(204).send();
+  });
+
+  app.post('/watchlists/:id/bulk', { config: { access: 'write' as const }, schema: doc('bulk load (streamed) NDJSON (application/x-ndjson) or CSV (text/csv); all or nothing') }, async (request: FastifyRequest) => {
+    const id = idOf(request.params, 'id');
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (type !== 'application/x-ndjson' && type !== 'text/csv') {
+      throw new HttpError(415, { error: 'unsupported-media-type', message: 'send application/x-ndjson or text/csv' });
+    }
+    const lines = createInterface({ input: limited(request.body as Readable, bulkLimit), crlfDelay: Infinity });
+    try {
+      return await watchlists.load(id, lines, { format: type === 'text/csv' ? 'csv' : 'ndjson' });
+    } catch (error) {
+      if (error instanceof BulkLoadError) throw new HttpError(400, { error: 'invalid-watchlist', message: error.message, lines: error.errors.map((e) => ({ line: e.line, message: e.message })) });
+      throw error;
+    }
+  });
+
+  app.get('/watchlists/:id/matches', { config: { access: 'read' as const }, schema: doc('the current matches of a watchlist') }, async (request) => {
+    const id = idOf(request.params, 'id');
+    return { watchlistId: id, matches: guarded(() => watchlists.matches(id)) };
+  });
+
+  app.get('/watchlists/:id/entries/:entryId/history', { config: { access: 'read' as const }, schema: doc("one entry's match notifications, oldest first, each with its receipt") }, async (request) => {
+    const id = idOf(request.params, 'id');
+    const entryId = idOf(request.params, 'entryId');
+    return { watchlistId: id, entryId, notifications: guarded(() => watchlists.history(id, entryId)) };
+  });
+
+  app.get('/watchlists/:id/feed', { config: { access: 'read' as const }, schema: doc('Server-Sent Events: this watchlist\'s match notifications (CloudEvents JSON), resumable with Last-Event-ID') }, async (request, reply) => {
+    const id = idOf(request.params, 'id');
+    guarded(() => watchlists.matches(id));
+    const from = String(request.headers['last-event-id'] ?? (request.query as { after?: string }).after ?? '0');
+    if (!/^\d{1,15}$/.test(from)) throw invalid([{ path: 'Last-Event-ID', expected: 'a notification sequence number', actual: 'another value' }]);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': sanctions-ledger watchlist feed\n\n');
+    let after = Number(from);
+    let closed = false;
+    res.on('close', () => (closed = true));
+    let sinceBeat = 0;
+    const pollMs = options.pollMs ?? 50;
+    while (!closed) {
+      const page = options.store.notificationsAfter(after, { watchlistId: id, limit: 200 });
+      for (const n of page) res.write(`id: ${n.seq}\nevent: ${n.event.type}\ndata: ${JSON.stringify(n.event)}\n\n`);
+      if (page.length > 0) after = page[page.length - 1]!.seq;
+      if (page.length < 200) {
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        sinceBeat += pollMs;
+        if (sinceBeat >= (options.heartbeatMs ?? 15_000)) {
+          sinceBeat = 0;
+          if (!closed) res.write(': heartbeat\n\n');
+        }
+      }
+      if (!options.store.db.open) break;
+    }
+    if (!res.writableEnded) res.end();
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * A match change -> a CloudEvents 1.0 notification (DESIGN.md sections 9 and 13). The type follows the ledger's
+ * naming (src/notifications/cloud-event.ts): `org.sanctions-ledger.WatchlistMatchCreated.v1`, ...Changed, ...Ended.
+ * The subject and the Kafka key are `<watchlist id>/<entry id>` (ids cannot contain "/"), so one entry's
+ * notifications stay in order on one partition. Pure.
+ */
+import type { Message } from 'kafkajs';
+import { cloudEventType, DEFAULT_CLOUDEVENT_SOURCE } from '../notifications/cloud-event';
+import type { Receipt } from '../screening';
+import type { ChangeKind, MatchChange } from './match-diff';
+
+export const notificationType = (kind: ChangeKind) => cloudEventType(`WatchlistMatch${kind}`, 1);
+
+/** What caused a screening: the registration of the entry, or an event of the log. */
+export type Cause = { readonly by: 'registration' } | { readonly by: 'event'; readonly eventId: string; readonly position: string; readonly eventType: string };
+
+export interface WatchlistMatchData {
+  readonly watchlistId: string;
+  readonly entryId: string;
+  readonly subjectId: string;
+  readonly designationId: string;
+  readonly score: number | null;
+  readonly previousScore: number | null;
+  readonly match: MatchChange['match'];
+  readonly cause: Cause;
+  readonly receipt: Receipt;
+}
+
+export interface WatchlistCloudEvent {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly watchlistid: string;
+  readonly partitionkey: string;
+  readonly data: WatchlistMatchData;
+}
+
+export const entryKey = (watchlistId: string, entryId: string) => `${watchlistId}/${entryId}`;
+
+export function toNotification(
+  change: MatchChange,
+  context: { watchlistId: string; entryId: string; receipt: Receipt; cause: Cause; id: string; time: string; source?: string },
+): WatchlistCloudEvent {
+  const key = entryKey(context.watchlistId, context.entryId);
+  return {
+    specversion: '1.0',
+    id: context.id,
+    source: context.source ?? DEFAULT_CLOUDEVENT_SOURCE,
+    type: notificationType(change.kind),
+    subject: key,
+    time: context.time,
+    datacontenttype: 'application/json',
+    watchlistid: context.watchlistId,
+    partitionkey: key,
+    data: {
+      watchlistId: context.watchlistId,
+      entryId: context.entryId,
+      subjectId: change.subjectId,
+      designationId: change.designationId,
+      score: change.kind === 'Ended' ? null : change.match.score,
+      previousScore: change.previousScore ?? null,
+      match: change.match,
+      cause: context.cause,
+      receipt: context.receipt,
+    },
+  };
+}
+
+/** Kafka binary mode: `ce_*` headers, the data as the value, the entry as the key. */
+export function toKafkaMessage(event: WatchlistCloudEvent): Message {
+  return {
+    key: event.partitionkey,
+    value: JSON.stringify(event.data),
+    headers: {
+      'content-type': event.datacontenttype,
+      ce_id: event.id,
+      ce_time: event.time,
+      ce_type: event.type,
+      ce_source: event.source,
+      ce_specversion: event.specversion,
+      ce_datacontenttype: event.datacontenttype,
+      ce_subject: event.subject,
+      ce_watchlistid: event.watchlistid,
+      ce_partitionkey: event.partitionkey,
+    },
+    timestamp: String(Date.parse(event.time)),
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * The watchlist database (LEDGER_WATCHLISTS_DB): the caller's names, kept apart from the event log.
+ * `secure_delete` overwrites deleted content with zeros, so a deleted watchlist leaves no name in the file's
+ * pages; WAL is checkpointed (TRUNCATE) after a delete so the log file keeps none either. Every statement is
+ * parameterised.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ScreeningMatch } from '../screening';
+import type { Position } from '../store/event-store';
+import type { WatchlistEntry } from './entry-codec';
+import { entryKeys } from './candidate-keys';
+import type { StoredMatch } from './match-diff';
+import type { WatchlistCloudEvent } from './notification';
+import { STAGING_SCHEMA, WATCHLISTS_SCHEMA } from './schema';
+
+export interface WatchlistSummary {
+  readonly id: string;
+  readonly entries: number;
+  readonly matches: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StoredNotification {
+  readonly seq: number;
+  readonly event: WatchlistCloudEvent;
+}
+
+export interface Located {
+  readonly watchlistId: string;
+  readonly entry: WatchlistEntry;
+}
+
+export class WatchlistStore {
+  private readonly s;
+
+  static open(path: string): WatchlistStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('secure_delete = ON');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(WATCHLISTS_SCHEMA + STAGING_SCHEMA);
+    return new WatchlistStore(db);
+  }
+
+  private constructor(readonly db: Database.Database) {
+    this.s = {
+      insertWatchlist: db.prepare<[string, string, string]>('INSERT INTO watchlists (id, created_at, updated_at) VALUES (?, ?, ?)'),
+      touch: db.prepare<[string, string]>('UPDATE watchlists SET updated_at = ? WHERE id = ?'),
+      watchlist: db.prepare<[string], { id: string; created_at: string; updated_at: string }>('SELECT id, created_at, updated_at FROM watchlists WHERE id = ?'),
+      watchlists: db.prepare<[], { id: string; created_at: string; updated_at: string }>('SELECT id, created_at, updated_at FROM watchlists ORDER BY id'),
+      countEntries: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM entries WHERE watchlist_id = ?'),
+      countMatches: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM matches WHERE watchlist_id = ?'),
+      putEntry: db.prepare<[string, string, string]>(
+        'INSERT INTO entries (watchlist_id, entry_id, entry) VALUES (?, ?, ?) ON CONFLICT (watchlist_id, entry_id) DO UPDATE SET entry = excluded.entry',
+      ),
+      entry: db.prepare<[string, string], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id = ?'),
+      entriesPage: db.prepare<[string, string, number], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id > ? ORDER BY entry_id LIMIT ?'),
+      entryIds: db.prepare<[string], { entry_id: string }>('SELECT entry_id FROM entries WHERE watchlist_id = ?'),
+      putKey: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO entry_keys (key, watchlist_id, entry_id) VALUES (?, ?, ?)'),
+      deleteKeys: db.prepare<[string, string]>('DELETE FROM entry_keys WHERE watchlist_id = ? AND entry_id = ?'),
+      deleteEntry: db.prepare<[string, string]>('DELETE FROM entries WHERE watchlist_id = ? AND entry_id = ?'),
+      deleteEntryMatches: db.prepare<[string, string]>('DELETE FROM matches WHERE watchlist_id = ? AND entry_id = ?'),
+      deleteEntryNotifications: db.prepare<[string, string]>('DELETE FROM notifications WHERE watchlist_id = ? AND entry_id = ?'),
+      candidates: db.prepare<[string], { watchlist_id: string; entry: string }>(
+        `SELECT e.watchlist_id, e.entry FROM entries e JOIN
+           (SELECT DISTINCT watchlist_id, entry_id FROM entry_keys WHERE key IN (SELECT value FROM json_each(?))) k
+           ON e.watchlist_id = k.watchlist_id AND e.entry_id = k.entry_id`,
+      ),
+      matchedEntries: db.prepare<[string], { watchlist_id: string; entry: string }>(
+        `SELECT e.watchlist_id, e.entry FROM entries e JOIN
+           (SELECT DISTINCT watchlist_id, entry_id FROM matches WHERE subject_id IN (SELECT value FROM json_each(?))) m
+           ON e.watchlist_id = m.watchlist_id AND e.entry_id = m.entry_id`,
+      ),
+      storedMatches: db.prepare<[string, string], { match: string; score: number }>('SELECT match, score FROM matches WHERE watchlist_id = ? AND entry_id = ?'),
+      putMatch: db.prepare<[string, string, string, string, number, string, number]>(
+        `INSERT INTO matches (watchlist_id, entry_id, subject_id, designation_id, score, match, since_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (watchlist_id, entry_id, subject_id, designation_id) DO UPDATE SET score = excluded.score, match = excluded.match, since_seq = excluded.since_seq`,
+      ),
+      deleteMatch: db.prepare<[string, string, string, string]>('DELETE FROM matches WHERE watchlist_id = ? AND entry_id = ? AND subject_id = ? AND designation_id = ?'),
+      currentMatches: db.prepare<[string], { entry_id: string; match: string; since_seq: number }>(
+        'SELECT entry_id, match, since_seq FROM matches WHERE watchlist_id = ? ORDER BY entry_id, score DESC, subject_id, designation_id',
+      ),
+      insertNotification: db.prepare<[string, string, string, string]>('INSERT INTO notifications (watchlist_id, entry_id, type, event) VALUES (?, ?, ?, ?)'),
+      history: db.prepare<[string, string], { seq: number; event: string }>('SELECT seq, event FROM notifications WHERE watchlist_id = ? AND entry_id = ? ORDER BY seq'),
+      after: db.prepare<[number, number], { seq: number; event: string }>('SELECT seq, event FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?'),
+      afterOf: db.prepare<[number, string, number], { seq: number; event: string }>(
+        'SELECT seq, event FROM notifications WHERE seq > ? AND watchlist_id = ? ORDER BY seq LIMIT ?',
+      ),
+      unpublished: db.prepare<[number], { seq: number; event: string }>('SELECT seq, event FROM notifications WHERE published = 0 ORDER BY seq LIMIT ?'),
+      markPublished: db.prepare<[string]>('UPDATE notifications SET published = 1 WHERE seq IN (SELECT value FROM json_each(?))'),
+      lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM notifications'),
+      checkpoint: db.prepare<[string], { position: string; log_id: string }>('SELECT position, log_id FROM follower_checkpoint WHERE name = ?'),
+      saveCheckpoint: db.prepare<[string, string, string]>(
+        'INSERT INTO follower_checkpoint (name, position, log_id) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, log_id = excluded.log_id',
+      ),
+    };
+  }
+
+  transaction<T>(run: () => T): T {
+    return this.db.transaction(run).immediate();
+  }
+
+  exists(id: string): boolean {
+    return this.s.watchlist.get(id) !== undefined;
+  }
+
+  create(id: string, now = new Date().toISOString()): void {
+    this.s.insertWatchlist.run(id, now, now);
+  }
+
+  touch(id: string, now = new Date().toISOString()): void {
+    this.s.touch.run(now, id);
+  }
+
+  summary(id: string): WatchlistSummary | undefined {
+    const row = this.s.watchlist.get(id);
+    if (row === undefined) return undefined;
+    return { id, entries: this.s.countEntries.get(id)!.n, matches: this.s.countMatches.get(id)!.n, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  list(): WatchlistSummary[] {
+    return this.s.watchlists.all().map((row) => this.summary(row.id)!);
+  }
+
+  /** Writes (or overwrites) an entry and its candidate keys. Call inside a transaction. */
+  putEntry(watchlistId: string, entry: WatchlistEntry): void {
+    this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry));
+    this.s.deleteKeys.run(watchlistId, entry.id);
+    for (const key of entryKeys(entry)) this.s.putKey.run(key, watchlistId, entry.id);
+  }
+
+  entry(watchlistId: string, entryId: string): WatchlistEntry | undefined {
+    const row = this.s.entry.get(watchlistId, entryId);
+    return row === undefined ? undefined : (JSON.parse(row.entry) as WatchlistEntry);
+  }
+
+  entries(watchlistId: string, after = '', limit = 1000): WatchlistEntry[] {
+    return this.s.entriesPage.all(watchlistId, after, limit).map((r) => JSON.parse(r.entry) as WatchlistEntry);
+  }
+
+  entryIds(watchlistId: string): string[] {
+    return this.s.entryIds.all(watchlistId).map((r) => r.entry_id);
+  }
+
+  /** Removes an entry with its keys, matches and notifications (they quote its name). Call inside a transaction. */
+  removeEntry(watchlistId: string, entryId: string): boolean {
+    const removed = this.s.deleteEntry.run(watchlistId, entryId).changes > 0;
+    this.s.deleteKeys.run(watchlistId, entryId);
+    this.s.deleteEntryMatches.run(watchlistId, entryId);
+    this.s.deleteEntryNotifications.run(watchlistId, entryId);
+    return removed;
+  }
+
+  /** Deletes a watchlist and everything derived from it; the WAL is then truncated so no copy survives there. */
+  delete(id: string): boolean {
+    const existed = this.transaction(() => {
+      for (const table of ['entries', 'entry_keys', 'matches', 'notifications']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE watchlist_id = ?`).run(id);
+      }
+      return this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0;
+    });
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return existed;
+  }
+
+  /** The entries having any of these keys (candidate lookup through the key index, not a scan). */
+  candidates(keys: readonly string[]): Located[] {
+    if (keys.length === 0) return [];
+    return this.s.candidates.all(JSON.stringify(keys)).map((r) => ({ watchlistId: r.watchlist_id, entry: JSON.parse(r.entry) as WatchlistEntry }));
+  }
+
+  /** The entries currently matching any of these subjects (they must be re-screened even if no key is shared any more). */
+  entriesMatching(subjectIds: readonly string[]): Located[] {
+    if (subjectIds.length === 0) return [];
+    return this.s.matchedEntries.all(JSON.stringify(subjectIds)).map((r) => ({ watchlistId: r.watchlist_id, entry: JSON.parse(r.entry) as WatchlistEntry }));
+  }
+
+  storedMatches(watchlistId: string, entryId: string): StoredMatch[] {
+    return this.s.storedMatches.all(watchlistId, entryId).map((r) => {
+      const match = JSON.parse(r.match) as ScreeningMatch;
+      return { subjectId: match.subjectId, designationId: match.designationId, score: r.score, match };
+    });
+  }
+
+  /** Records one notification and moves the current match it describes. Call inside a transaction. */
+  record(event: WatchlistCloudEvent): number {
+    const { watchlistId, entryId, match } = event.data;
+    const seq = Number(this.s.insertNotification.run(watchlistId, entryId, event.type, JSON.stringify(event)).lastInsertRowid);
+    if (event.data.score === null) this.s.deleteMatch.run(watchlistId, entryId, match.subjectId, match.designationId);
+    else this.s.putMatch.run(watchlistId, entryId, match.subjectId, match.designationId, match.score, JSON.stringify(match), seq);
+    return seq;
+  }
+
+  currentMatches(watchlistId: string): Array<{ entryId: string; match: ScreeningMatch; sinceSeq: number }> {
+    return this.s.currentMatches.all(watchlistId).map((r) => ({ entryId: r.entry_id, match: JSON.parse(r.match) as ScreeningMatch, sinceSeq: r.since_seq }));
+  }
+
+  history(watchlistId: string, entryId: string): StoredNotification[] {
+    return this.s.history.all(watchlistId, entryId).map(parseNotification);
+  }
+
+  notificationsAfter(seq: number, options: { watchlistId?: string; limit?: number } = {}): StoredNotification[] {
+    const limit = options.limit ?? 500;
+    const rows = options.watchlistId === undefined ? this.s.after.all(seq, limit) : this.s.afterOf.all(seq, options.watchlistId, limit);
+    return rows.map(parseNotification);
+  }
+
+  lastSeq(): number {
+    return this.s.lastSeq.get()?.seq ?? 0;
+  }
+
+  unpublished(limit: number): StoredNotification[] {
+    return this.s.unpublished.all(limit).map(parseNotification);
+  }
+
+  markPublished(seqs: readonly number[]): void {
+    this.s.markPublished.run(JSON.stringify(seqs));
+  }
+
+  checkpoint(name: string): { position: Position; logId: string } | undefined {
+    const row = this.s.checkpoint.get(name);
+    return row === undefined ? undefined : { position: row.position as Position, logId: row.log_id };
+  }
+
+  /** Call inside the transaction that writes the results of the events up to `position`. */
+  saveCheckpoint(name: string, position: Position, logId: string): void {
+    this.s.saveCheckpoint.run(name, position, logId);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+const parseNotification = (r: { seq: number; event: string }): StoredNotification => ({ seq: r.seq, event: JSON.parse(r.event) as WatchlistCloudEvent });

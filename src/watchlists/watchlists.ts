@@ -1,0 +1,115 @@
+/**
+ * Watchlist operations shared by the HTTP routes and the CLI: create, replace, add and remove entries, list,
+ * delete, and the queries (current matches, one entry's history). Every change of entries is screened at once
+ * against the current state, in the same transaction that stores it (DESIGN.md section 13).
+ */
+import { bulkLoad } from './bulk-load';
+import type { WatchlistEntry } from './entry-codec';
+import type { WatchlistScreener } from './screener';
+import type { WatchlistStore } from './watchlist-store';
+
+export class UnknownWatchlistError extends Error {
+  override readonly name = 'UnknownWatchlistError';
+  constructor(readonly watchlistId: string) {
+    super(`no watchlist "${watchlistId}"`);
+  }
+}
+
+export class WatchlistExistsError extends Error {
+  override readonly name = 'WatchlistExistsError';
+  constructor(readonly watchlistId: string) {
+    super(`watchlist "${watchlistId}" already exists (PUT replaces it)`);
+  }
+}
+
+export interface Changed {
+  readonly watchlistId: string;
+  readonly entries: number;
+  readonly notifications: number;
+}
+
+export class Watchlists {
+  constructor(
+    readonly store: WatchlistStore,
+    private readonly screener: WatchlistScreener | undefined,
+  ) {}
+
+  private screen(watchlistId: string, entries: readonly WatchlistEntry[]): number {
+    return this.screener?.screenRegistered(watchlistId, entries) ?? 0;
+  }
+
+  private known(id: string): void {
+    if (!this.store.exists(id)) throw new UnknownWatchlistError(id);
+  }
+
+  create(id: string, entries: readonly WatchlistEntry[]): Changed {
+    return this.store.transaction(() => {
+      if (this.store.exists(id)) throw new WatchlistExistsError(id);
+      this.store.create(id);
+      entries.forEach((e) => this.store.putEntry(id, e));
+      return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries) };
+    });
+  }
+
+  /** The watchlist becomes exactly these entries (created if missing); entries left out are removed. */
+  replace(id: string, entries: readonly WatchlistEntry[]): Changed {
+    return this.store.transaction(() => {
+      if (!this.store.exists(id)) this.store.create(id);
+      const keep = new Set(entries.map((e) => e.id));
+      for (const old of this.store.entryIds(id)) if (!keep.has(old)) this.store.removeEntry(id, old);
+      entries.forEach((e) => this.store.putEntry(id, e));
+      this.store.touch(id);
+      return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries) };
+    });
+  }
+
+  /** Adds entries, or overwrites those whose id exists (re-screened: a changed name may end or start matches). */
+  add(id: string, entries: readonly WatchlistEntry[]): Changed {
+    return this.store.transaction(() => {
+      this.known(id);
+      entries.forEach((e) => this.store.putEntry(id, e));
+      this.store.touch(id);
+      return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries) };
+    });
+  }
+
+  /** Removes entries with their matches and history; returns the ids that did not exist. */
+  remove(id: string, entryIds: readonly string[]): { removed: number; unknown: string[] } {
+    return this.store.transaction(() => {
+      this.known(id);
+      const unknown = entryIds.filter((e) => !this.store.removeEntry(id, e));
+      this.store.touch(id);
+      return { removed: entryIds.length - unknown.length, unknown };
+    });
+  }
+
+  /** Streamed bulk load (bulk-load.ts): all or nothing, then screened. */
+  load(id: string, lines: AsyncIterable<string>, options: Parameters<typeof bulkLoad>[4]) {
+    return bulkLoad(this.store, this.screener, id, lines, options);
+  }
+
+  delete(id: string): void {
+    if (!this.store.delete(id)) throw new UnknownWatchlistError(id);
+  }
+
+  list() {
+    return this.store.list();
+  }
+
+  get(id: string, after?: string, limit?: number) {
+    const summary = this.store.summary(id);
+    if (summary === undefined) throw new UnknownWatchlistError(id);
+    return { ...summary, entries: this.store.entries(id, after, limit), entryCount: summary.entries };
+  }
+
+  matches(id: string) {
+    this.known(id);
+    return this.store.currentMatches(id);
+  }
+
+  history(id: string, entryId: string) {
+    this.known(id);
+    if (this.store.entry(id, entryId) === undefined) throw new UnknownWatchlistError(`${id}/${entryId}`);
+    return this.store.history(id, entryId).map((n) => ({ seq: n.seq, ...n.event }));
+  }
+}

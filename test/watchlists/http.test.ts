@@ -1,0 +1,156 @@
+/**
+ * The /watchlists routes through the real HTTP service: roles, bad input (4xx naming the field or line, nothing
+ * applied), bulk loads, queries, the SSE feed; and privacy: no watchlist name in the pino log, in the event
+ * log, or (after a delete) in the database file's bytes.
+ */
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/http/server';
+import { Ledger } from '../../src/ledger';
+import { Projector } from '../../src/projector/projector';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { WatchlistFollower, WatchlistStore } from '../../src/watchlists';
+import { asReader, asWriter, AUTH, logCapture } from '../http/support';
+import { designation } from '../http/support';
+
+const SECRET = 'Zebulon Quartermaine';
+const dir = mkdtempSync(join(tmpdir(), 'watchlists-http-'));
+const dbPath = join(dir, 'watchlists.db');
+const log = logCapture();
+let app: Awaited<ReturnType<typeof buildServer>>;
+let ledger: Ledger;
+let projector: Projector;
+let store: WatchlistStore;
+let follower: WatchlistFollower;
+
+beforeAll(async () => {
+  const events = SqliteEventStore.open(':memory:');
+  ledger = Ledger.over(events);
+  projector = Projector.open(events, ':memory:');
+  await projector.catchUp();
+  projector.start();
+  store = WatchlistStore.open(dbPath);
+  follower = new WatchlistFollower(events, projector, store, { pollMs: 5 });
+  follower.start();
+  app = await buildServer({ ledger, projector, auth: AUTH, logger: { level: 'trace', stream: log.stream } as never, watchlists: { store, screener: follower.registration, pollMs: 5 } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await app.close();
+  await follower.stop();
+  store.close();
+  await projector.close();
+  await ledger.close();
+});
+
+const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = asWriter) =>
+  app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+describe('watchlist routes', () => {
+  it('given a writer, when a watchlist is created, listed, shown and extended, then each answers', async () => {
+    expect((await inject('POST', '/watchlists', { id: 'crm', entries: [{ id: 'a', name: SECRET }] })).statusCode).toBe(201);
+    expect((await inject('POST', '/watchlists', { id: 'crm', entries: [] })).statusCode).toBe(409);
+    expect((await inject('GET', '/watchlists', undefined, asReader)).json().watchlists).toMatchObject([{ id: 'crm', entries: 1, matches: 0 }]);
+    expect((await inject('POST', '/watchlists/crm/entries', { entries: [{ id: 'b', name: 'Ivan Petrov', country: 'RU' }] })).statusCode).toBe(200);
+    const shown = (await inject('GET', '/watchlists/crm', undefined, asReader)).json();
+    expect(shown.entries.map((e: { id: string }) => e.id)).toEqual(['a', 'b']);
+  });
+
+  it('given a reader token, when it tries to change a watchlist, then 403 and nothing changes', async () => {
+    for (const [method, url, body] of [['POST', '/watchlists', { id: 'x', entries: [] }], ['PUT', '/watchlists/crm', { entries: [] }], ['DELETE', '/watchlists/crm', undefined], ['POST', '/watchlists/crm/entries', { entries: [] }]] as const) {
+      expect((await inject(method, url, body, asReader)).statusCode).toBe(403);
+    }
+    expect((await inject('GET', '/watchlists/crm', undefined, asReader)).json().entryCount).toBe(2);
+  });
+
+  it.each([
+    ['duplicate entry ids', { entries: [{ id: 'd', name: 'A B' }, { id: 'd', name: 'C D' }] }, 'entries.1.id'],
+    ['an empty name', { entries: [{ id: 'e', name: '  ' }] }, 'entries.0.name'],
+    ['an unknown field', { entries: [{ id: 'e', name: 'A B', birthdate: '1970' }] }, 'entries.0.birthdate'],
+    ['a bad birth date', { entries: [{ id: 'e', name: 'A B', birthDate: '1970-13' }] }, 'entries.0.birthDate'],
+  ])('given %s, when added, then 400 names %s and nothing is added', async (_what, body, path) => {
+    const response = await inject('POST', '/watchlists/crm/entries', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect((await inject('GET', '/watchlists/crm', undefined, asReader)).json().entryCount).toBe(2);
+  });
+
+  it('given an unknown watchlist, when read or changed, then 404', async () => {
+    expect((await inject('GET', '/watchlists/nope', undefined, asReader)).statusCode).toBe(404);
+    expect((await inject('GET', '/watchlists/nope/matches', undefined, asReader)).statusCode).toBe(404);
+    expect((await inject('POST', '/watchlists/nope/entries', { entries: [] })).statusCode).toBe(404);
+    expect((await inject('DELETE', '/watchlists/nope')).statusCode).toBe(404);
+  });
+
+  it('given a 50 MB JSON body, when sent, then 413', async () => {
+    const big = JSON.stringify({ entries: [{ id: 'x', name: 'y'.repeat(50 * 1024 * 1024) }] });
+    const response = await app.inject({ method: 'POST', url: '/watchlists/crm/entries', headers: { ...asWriter, 'content-type': 'application/json' }, payload: big });
+    expect(response.statusCode).toBe(413);
+  });
+
+  it('given NDJSON with a bad line 3 and a duplicate on line 4, when bulk loaded, then 400 names both lines and nothing is loaded', async () => {
+    const body = ['{"id":"n1","name":"Anna Karenina"}', '{"id":"n2","name":"Boris Godunov"}', '{"id":"n3"', '{"id":"n1","name":"Again"}'].join('\n');
+    const response = await app.inject({ method: 'POST', url: '/watchlists/bulk/bulk', headers: { ...asWriter, 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().lines.map((l: { line: number }) => l.line)).toEqual([3, 4]);
+    expect((await inject('GET', '/watchlists/bulk', undefined, asReader)).statusCode).toBe(404);
+  });
+
+  it('given CSV, when bulk loaded, then every row is an entry', async () => {
+    const body = 'id,name,country,identifiers\nc1,"Petrov, Ivan",RU,passport:123456\nc2,Olga Ivanova,,\n';
+    const response = await app.inject({ method: 'POST', url: '/watchlists/csv/bulk', headers: { ...asWriter, 'content-type': 'text/csv' }, payload: body });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ entries: 2 });
+    const entries = (await inject('GET', '/watchlists/csv', undefined, asReader)).json().entries;
+    expect(entries[0]).toEqual({ id: 'c1', name: 'Petrov, Ivan', country: 'RU', identifiers: [{ type: 'passport', value: '123456' }] });
+  });
+
+  it('given a designation matching an entry, when appended, then the match appears in the queries and on the SSE feed', async () => {
+    const received = new Promise<string>((resolve, reject) => {
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') return reject(new Error('no address'));
+      const req = httpRequest({ host: '127.0.0.1', port: address.port, path: '/watchlists/crm/feed', headers: asReader }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('WatchlistMatchCreated')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+    });
+    const designated = await app.inject({ method: 'POST', url: '/commands/DesignateSubject', headers: asWriter, payload: designation('petrov', { identity: { names: [{ name: 'Ivan Petrov', quality: 'primary' }] } }) });
+    expect(designated.statusCode).toBeLessThan(300);
+    const text = await received;
+    expect(text).toMatch(/^id: \d+$/m);
+    const matches = (await inject('GET', '/watchlists/crm/matches', undefined, asReader)).json().matches;
+    expect(matches.map((m: { entryId: string; match: { subjectId: string } }) => [m.entryId, m.match.subjectId])).toEqual([['b', 'petrov']]);
+    const history = (await inject('GET', '/watchlists/crm/entries/b/history', undefined, asReader)).json().notifications;
+    expect(history).toHaveLength(1);
+    expect(history[0].data.receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('given the run so far, then no watchlist name is in the log or in the event log', async () => {
+    expect(log.lines.length).toBeGreaterThan(0);
+    expect(log.text()).not.toContain(SECRET);
+    expect(log.text()).not.toContain('Karenina');
+    const events = await ledger.store.readAll({ maxCount: 100_000 });
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(SECRET);
+    expect(JSON.stringify(events)).not.toContain('Olga Ivanova');
+  });
+
+  it('given a deleted watchlist, then the database files do not contain its names', async () => {
+    expect(readFileSync(dbPath).includes(Buffer.from(SECRET)) || (existsSync(`${dbPath}-wal`) && readFileSync(`${dbPath}-wal`).includes(Buffer.from(SECRET)))).toBe(true);
+    expect((await inject('DELETE', '/watchlists/crm')).statusCode).toBe(204);
+    const files = [dbPath, `${dbPath}-wal`].filter(existsSync).map((f) => readFileSync(f));
+    for (const bytes of files) expect(bytes.includes(Buffer.from(SECRET))).toBe(false);
+    expect((await inject('GET', '/watchlists/crm', undefined, asReader)).statusCode).toBe(404);
+  });
+});
