@@ -18,6 +18,11 @@ export const CONFIG_VARIABLES = {
   LEDGER_ACTOR: 'actor recorded for CLI commands (default cli:<os user>)',
   LEDGER_PUBLISH_KAFKA: 'true runs the Kafka publisher inside the HTTP service (default false: run `sanctions-ledger publish` as its own process)',
   LEDGER_VIEWS_PATH: 'SQLite file of the read models built by the projector (default ./data/views.db)',
+  LEDGER_DOCUMENTS_DIR: 'folder of the document archive: every imported file that led to events, by sha256 (default ./data/documents)',
+  // Sync (src/sync; README "Keeping current: sources and sync").
+  LEDGER_SYNC: 'true or false: run the sync scheduler in the HTTP service (default false, or true when LEDGER_SOURCES_FILE is set)',
+  LEDGER_SOURCES_FILE: 'JSON or YAML sources file replacing the built-in official sources; setting it turns sync on unless LEDGER_SYNC=false',
+  LEDGER_SYNC_STATE_DB: "SQLite file of sync's own state per source: validators, last check, last error, current sha256 (default ./data/sync.db)",
   // The HTTP service (`sanctions-ledger start`, src/service/main.ts; DESIGN.md section 10).
   LEDGER_HTTP_HOST: 'address the HTTP service listens on (default 127.0.0.1; 0.0.0.0 in a container)',
   LEDGER_HTTP_PORT: 'port of the HTTP service (default 8080; 0 picks a free port, shown in the printed URL)',
@@ -29,6 +34,7 @@ export const CONFIG_VARIABLES = {
   // Change notifications (DESIGN.md section 9): the Kafka publisher and the feeds.
   LEDGER_FEED_MAX_CONNECTIONS: 'open GET /feed streams the service serves in total; beyond it 503 with Retry-After (default 1000)',
   LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN: 'open GET /feed streams per token (anonymous reads count as one token); beyond it 429 with Retry-After (default 50)',
+  LEDGER_FEED_SLOW_CLIENT_MS: 'a GET /feed stream whose client has not read for this long (its socket buffer full) is closed; it resumes with Last-Event-ID (default 30000)',
   KAFKA_BROKERS: 'Kafka bootstrap brokers for the publisher, comma-separated host:port (default 127.0.0.1:9092)',
   LEDGER_KAFKA_TOPIC: 'Kafka topic the publisher writes change notifications to (default sanctions.changes)',
   LEDGER_KAFKA_DEAD_LETTER_TOPIC:
@@ -42,6 +48,11 @@ export const CONFIG_VARIABLES = {
     "batches of at least this many events are encoded and sent by kafkajs in the publisher's worker thread (throughput), smaller ones from its own thread (latency) (default 100; above the batch size: never)",
   LEDGER_CLOUDEVENTS_SOURCE: 'CloudEvents `source` URI of every notification (default urn:sanctions-ledger)',
   KAFKAJS_LOG_LEVEL: 'kafkajs client logging: NOTHING (default), ERROR, WARN, INFO or DEBUG',
+  // Watchlists (DESIGN.md section 13, src/watchlists).
+  LEDGER_WATCHLISTS_DB: "SQLite file of the watchlists, their matches and notifications (default ./data/watchlists.db; never the event log)",
+  LEDGER_WATCH_IN_SERVICE: 'true (default) or false: run the watchlist follower inside the HTTP service (false: run `sanctions-ledger watch`)',
+  LEDGER_WATCHLIST_KAFKA: 'true or false (default): relay watchlist match notifications to Kafka from the service',
+  LEDGER_WATCHLIST_TOPIC: 'Kafka topic of watchlist match notifications (default sanctions.watchlist-matches; key = watchlist id/entry id)',
 } as const;
 
 export function storeConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
@@ -79,6 +90,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 export interface FeedLimits {
   readonly maxConnections: number;
   readonly maxConnectionsPerToken: number;
+  /** A stream whose client has not read for this long is closed (the client resumes with Last-Event-ID). */
+  readonly slowClientMs: number;
 }
 
 /** Caps on the SSE change feed's open streams (each holds a socket and a subscription). */
@@ -86,6 +99,7 @@ export function feedLimits(env: NodeJS.ProcessEnv = process.env): FeedLimits {
   return {
     maxConnections: positiveInteger(env, 'LEDGER_FEED_MAX_CONNECTIONS', 1000),
     maxConnectionsPerToken: positiveInteger(env, 'LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN', 50),
+    slowClientMs: positiveInteger(env, 'LEDGER_FEED_SLOW_CLIENT_MS', 30_000),
   };
 }
 

@@ -143,7 +143,10 @@ import './query-commands';
 import './notification-commands';
 import './import-command';
 import './retract-import-command';
+import './document-command';
 import './screen-command';
+import './sync-commands';
+import '../watchlists/cli';
 // A closed pipe (`state | head -1`): the reader has what it wanted, so stop quietly, without a message.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.ok);

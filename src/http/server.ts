@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import type { Ledger } from '../ledger';
 import { sseFeedRoute } from '../notifications/sse-route';
 import { importRoute } from '../importers/http-route';
+import { documentRoutes, type DocumentArchive } from '../documents';
 import type { ImportContext } from '../importers/import/run-import';
 import type { AuthConfig } from './auth-config';
 import { registerAuth } from './auth';
@@ -24,6 +25,9 @@ import { healthRoutes } from './routes/health';
 import { queryRoutes } from './routes/queries';
 import { screeningRoutes } from './routes/screenings';
 import { verifyRoutes } from './routes/verify';
+import { watchlistRoutes, type WatchlistRoutesOptions } from '../watchlists';
+import { webPages } from '../web';
+import { sourcesRoute, type SourcesRouteOptions, type StaleSource } from '../sync';
 import { prepareForClose } from './shutdown';
 
 export interface ServerOptions {
@@ -41,6 +45,12 @@ export interface ServerOptions {
   readonly imports?: { readonly projector: ImportContext['projector']; readonly bodyLimit?: number };
   /** CloudEvents `source` of the change feed. */
   readonly feedSource?: string;
+  /** Enables `GET /documents/{sha256}`; imports archive their files there before appending (src/documents). */
+  readonly documents?: DocumentArchive;
+  /** Enables the /watchlists routes (src/watchlists): the watchlist database and the screener of registrations. */
+  readonly watchlists?: WatchlistRoutesOptions;
+  /** Enables `GET /sources` and the sources' staleness in /ready (src/sync), when sync runs in the service. */
+  readonly sync?: SourcesRouteOptions & { readonly staleSources: () => readonly StaleSource[] };
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -84,7 +94,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   prepareForClose(app);
 
   await registerOpenApi(app, version);
-  await app.register(healthRoutes, { store: options.ledger.store, readSide: options.projector, maxLag: options.readyMaxLag ?? 1000 });
+  await app.register(healthRoutes, {
+    store: options.ledger.store,
+    readSide: options.projector,
+    maxLag: options.readyMaxLag ?? 1000,
+    ...(options.sync === undefined ? {} : { staleSources: options.sync.staleSources }),
+  });
   await app.register(commandRoutes, {
     ledger: options.ledger,
     readSide: options.projector,
@@ -94,6 +109,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(screeningRoutes, { readSide: options.projector });
   await app.register(verifyRoutes, { ledger: options.ledger });
   await app.register(sseFeedRoute, { store: options.ledger.store, ...(options.feedSource === undefined ? {} : { source: options.feedSource }) });
+  await app.register(webPages);
+  if (options.watchlists !== undefined) await app.register(watchlistRoutes, options.watchlists);
+  if (options.sync !== undefined) await app.register(sourcesRoute, { statuses: options.sync.statuses });
+  if (options.documents !== undefined) await app.register(documentRoutes, { archive: options.documents });
   if (options.imports !== undefined) {
     await app.register(importRoute, {
       ledger: options.ledger,
@@ -101,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // The server's own onRequest hook has already required a writer token (the route declares access 'write').
       requireWriter: async () => undefined,
       ...(options.imports.bodyLimit === undefined ? {} : { bodyLimit: options.imports.bodyLimit }),
+      ...(options.documents === undefined ? {} : { documents: options.documents }),
     });
   }
   return app;

@@ -9,13 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { authConfigFromEnv, digestOf, type AuthConfig } from '../http/auth-config';
+import { DocumentArchive, documentArchiveDir } from '../documents';
 import { buildServer } from '../http/server';
 import { closeServer } from '../http/shutdown';
 import type { Ledger } from '../ledger';
 import { Projector } from '../projector/projector';
 import { notificationConfig } from '../config';
 import { openPublisher, type OpenedPublisher } from '../notifications/open-publisher';
+import { openWatchlists, watchlistConfig } from '../watchlists';
 import { serviceConfig } from './config';
+import { startServiceSync, syncConfig, type CheckResult, type ServiceSync } from '../sync';
 
 export interface RunServiceOptions {
   readonly viewsPath: string;
@@ -39,7 +42,7 @@ function banner(url: string, storeKind: string, viewsPath: string, devToken: str
     lines.push('no LEDGER_TOKENS or LEDGER_TOKENS_FILE: development writer token, valid until this process stops:', `  export LEDGER_TOKEN=${devToken}`);
   }
   const token = devToken === undefined ? '<token>' : '$LEDGER_TOKEN';
-  lines.push('try:', `  curl -H "Authorization: Bearer ${token}" '${url}/subjects/ro-kwang-chol?asOf=2024-12-16'`, `  docs: ${url}/docs`);
+  lines.push('try:', `  curl -H "Authorization: Bearer ${token}" '${url}/subjects/ro-kwang-chol?asOf=2024-12-16'`, `  web pages: ${url}/ui/`, `  docs: ${url}/docs`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -76,10 +79,20 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
   const projector = Projector.open(ledger.store, options.viewsPath, options.storeLabel === undefined ? {} : { storeLabel: options.storeLabel });
   // LEDGER_PUBLISH_KAFKA=true runs the Kafka publisher in this process too (otherwise: `sanctions-ledger publish`).
   const kafka: OpenedPublisher | undefined = config.publishKafka ? openPublisher(ledger.store, notificationConfig(env)) : undefined;
+  // Watchlists (src/watchlists): their own database; the follower starts after the projector and stops before it.
+  const watching = watchlistConfig(env);
+  const watchlists = openWatchlists(ledger.store, projector, watching, { kafka: watching.kafka });
+  // Sync (src/sync) is off unless LEDGER_SYNC=true or LEDGER_SOURCES_FILE: the quick start needs no network.
+  const syncing = syncConfig(env);
+  let sync: ServiceSync | undefined;
+  let logResult = (_result: CheckResult) => {};
   try {
     await projector.catchUp();
     projector.start();
     await kafka?.publisher.start();
+    watchlists.start(watching.inService);
+    // After the projector (the importer diffs against its views); stopped before it.
+    if (syncing.enabled) sync = startServiceSync(syncing, { ledger, projector }, env, (result) => logResult(result));
     const app = await buildServer({
       ledger,
       projector,
@@ -87,7 +100,11 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
       logger: { level: config.logLevel },
       readyMaxLag: config.readyMaxLag,
       imports: { projector },
+      documents: DocumentArchive.open(documentArchiveDir(env)),
+      watchlists: { store: watchlists.store, screener: watchlists.follower.registration },
+      ...(sync === undefined ? {} : { sync }),
     });
+    logResult = ({ report: _report, ...result }) => app.log[result.outcome === 'failed' || result.outcome === 'refused' ? 'warn' : 'info']({ sync: result }, 'source checked');
     const address = await app.listen({ host: config.host, port: config.port });
     out.write(banner(address.replace('[::1]', 'localhost'), ledger.store.kind, options.viewsPath, devToken));
     if (devToken !== undefined) app.log.warn('no tokens configured: generated a development writer token (printed on stdout, not logged)');
@@ -95,10 +112,14 @@ export async function runService(ledger: Ledger, options: RunServiceOptions): Pr
     const signal = await stopping;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await closeServer(app);
+    await sync?.stop();
     await kafka?.publisher.stop();
+    await watchlists.close();
     await projector.stop();
     app.log.info({ position: projector.position() ?? null }, 'projector stopped at a consistent checkpoint');
   } finally {
+    await sync?.stop();
+    await watchlists.close();
     await projector.close();
     kafka?.close();
   }
