@@ -44,7 +44,7 @@ function stateOf(cli: Cli, asOf: string, knownAt?: string) {
   return { total: out.total, designations };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'import-retract-'));
   const real = readFileSync(data('un/un_consolidated_2017-07-03.xml'), 'utf8');
   const dated = real.replace(/dateGenerated=(["'])2017-07-03/, `dateGenerated=$1${today}`);
@@ -55,8 +55,12 @@ beforeAll(() => {
   control = ledgerIn('control');
   first = ledgerIn('first');
   ok(first.cli(['import', 'un-xml', data('un/un_consolidated_2017-06-20.xml')]));
-  // The control ledger never sees the bad file.
-  for (const file of ['un_consolidated_2017-06-20.xml', 'un_consolidated_2017-06-30.xml', 'un_consolidated_2017-07-03.xml']) ok(control.cli(['import', 'un-xml', data('un', file)]));
+  // The control ledger never sees the bad file. Each CLI run blocks this worker (spawnSync): give the loop a turn
+  // between them, or vitest's 60 s RPC timeout fires on a loaded machine.
+  for (const file of ['un_consolidated_2017-06-20.xml', 'un_consolidated_2017-06-30.xml', 'un_consolidated_2017-07-03.xml']) {
+    await new Promise((resolve) => setImmediate(resolve));
+    ok(control.cli(['import', 'un-xml', data('un', file)]));
+  }
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
