@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    setupFiles: ['test/support/give-the-loop-a-turn.ts'],
     hookTimeout: 120_000,
     // Tests that start real servers or child processes share the machine's two cores.
     pool: 'forks',
