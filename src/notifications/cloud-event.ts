@@ -49,16 +49,19 @@ export function keyOf(event: LedgerEvent): string {
   return 'subjectId' in event.data ? event.data.subjectId : event.data.resolutionId;
 }
 
-/** Everything a CloudEvent of a recorded event is built from: its attributes, extensions and data. */
-export type LedgerCloudEventAttributes = {
+/** The CloudEvents attributes every notification of the service carries (change feed and watchlist matches). */
+export interface JsonCloudEventAttributes<Data> {
   readonly id: string;
   readonly source: string;
   readonly type: string;
   readonly subject: string;
   readonly time: string;
   readonly datacontenttype: 'application/json';
-  readonly data: NotificationData;
-} & LedgerExtensions;
+  readonly data: Data;
+}
+
+/** Everything a CloudEvent of a recorded event is built from: its attributes, extensions and data. */
+export type LedgerCloudEventAttributes = JsonCloudEventAttributes<NotificationData> & LedgerExtensions;
 
 /**
  * The attributes of a recorded event's CloudEvent, as a plain object. `regimes` must be given for resolution

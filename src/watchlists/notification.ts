@@ -5,7 +5,7 @@
  * notifications stay in order on one partition. Pure.
  */
 import type { Message } from 'kafkajs';
-import { cloudEventType, DEFAULT_CLOUDEVENT_SOURCE } from '../notifications/cloud-event';
+import { cloudEventType, DEFAULT_CLOUDEVENT_SOURCE, type JsonCloudEventAttributes } from '../notifications/cloud-event';
 import type { Receipt } from '../screening';
 import type { ChangeKind, MatchChange } from './match-diff';
 
@@ -26,17 +26,10 @@ export interface WatchlistMatchData {
   readonly receipt: Receipt;
 }
 
-export interface WatchlistCloudEvent {
+export interface WatchlistCloudEvent extends JsonCloudEventAttributes<WatchlistMatchData> {
   readonly specversion: '1.0';
-  readonly id: string;
-  readonly source: string;
-  readonly type: string;
-  readonly subject: string;
-  readonly time: string;
-  readonly datacontenttype: 'application/json';
   readonly watchlistid: string;
   readonly partitionkey: string;
-  readonly data: WatchlistMatchData;
 }
 
 export const entryKey = (watchlistId: string, entryId: string) => `${watchlistId}/${entryId}`;
