@@ -11,6 +11,7 @@ import {
   SubjectDelistedData,
   SubjectDesignatedData,
 } from './designation-events';
+import { ListFileImportedData } from './list-events';
 import { ResolutionAdoptedData, ResolutionAmendedData, ResolutionRepealedData } from './resolution-events';
 import { fieldErrors, type FieldError } from './decode-errors';
 
@@ -22,6 +23,7 @@ export const eventCodecs = {
   DesignationAmended: DesignationAmendedData,
   DesignationCorrected: DesignationCorrectedData,
   SubjectDelisted: SubjectDelistedData,
+  ListFileImported: ListFileImportedData,
 } as const;
 
 export type EventType = keyof typeof eventCodecs;
@@ -36,6 +38,7 @@ export type ResolutionEvent = EventOf<'ResolutionAdopted' | 'ResolutionAmended' 
 export type SubjectEvent = EventOf<
   'SubjectDesignated' | 'DesignationAmended' | 'DesignationCorrected' | 'SubjectDelisted'
 >;
+export type ListEvent = EventOf<'ListFileImported'>;
 
 export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(eventCodecs, type);
@@ -61,6 +64,7 @@ export const catalogue: Catalogue = {
     DesignationAmended: 1,
     DesignationCorrected: 1,
     SubjectDelisted: 1,
+    ListFileImported: 1,
   },
   upcasters: {},
 };

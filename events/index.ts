@@ -2,6 +2,7 @@ export * from './primitives';
 export * from './identity';
 export * from './resolution-events';
 export * from './designation-events';
+export * from './list-events';
 export * from './envelope';
 export * from './catalogue';
 export * from './decode-errors';

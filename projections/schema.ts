@@ -133,5 +133,29 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE INDEX IF NOT EXISTS history_by_stream ON history (stream_id, revision);`,
 };
 
-export const READ_MODELS = [designationsSchema, subjectsSchema, resolutionsSchema, historySchema] as const;
+/**
+ * The imports of each list file (the evidence of DESIGN.md section 11), from ListFileImported events and, for logs
+ * written before that event existed, from the import command ids of designation events (src/projector/read-models/list-imports.ts).
+ */
+export const listImportsSchema: ReadModelSchema = {
+  name: 'list-imports',
+  tables: ['list_imports'],
+  create: `
+CREATE TABLE IF NOT EXISTS list_imports (
+  list           TEXT NOT NULL,
+  published_on   TEXT NOT NULL,
+  primary_sha256 TEXT NOT NULL,                          -- the first file's (what every import event's source names)
+  sha256         TEXT NOT NULL,                          -- the file set's digest (src/domain/list/file-digest.ts)
+  position       TEXT NOT NULL,                          -- the first event of the import
+  recorded_at    TEXT NOT NULL,
+  evidence       TEXT NOT NULL,                          -- 'ListFileImported', or 'import-events' (older logs)
+  entry_count    INTEGER,                                -- NULL for rows from older logs
+  changes        TEXT,                                   -- JSON {designated, amended, delisted}; NULL likewise
+  retracted      INTEGER NOT NULL DEFAULT 0,             -- 1 once retract-import withdrew the import
+  PRIMARY KEY (list, published_on, primary_sha256)
+) WITHOUT ROWID;`,
+  indexes: '',
+};
+
+export const READ_MODELS = [designationsSchema, subjectsSchema, resolutionsSchema, historySchema, listImportsSchema] as const;
 export type ReadModelName = (typeof READ_MODELS)[number]['name'];

@@ -9,6 +9,8 @@ import { AdoptResolution, AmendResolution, RepealResolution } from '../domain/re
 import { resolutionDecider } from '../domain/resolution/decider';
 import { AmendDesignation, CorrectDesignation, DelistSubject, DesignateSubject } from '../domain/subject/commands';
 import { subjectDecider } from '../domain/subject/decider';
+import { RecordListFileImport, listStream } from '../domain/list/commands';
+import { listDecider } from '../domain/list/decider';
 
 export const subjectStream = (subjectId: string) => `subject-${subjectId}`;
 export const resolutionStream = (resolutionId: string) => `resolution-${resolutionId}`;
@@ -67,6 +69,12 @@ export const commandCatalogue = {
     streamOf: (d) => subjectStream(d.subjectId),
     decider: subjectDecider,
     summary: 'end a designation on an effective date',
+  }),
+  RecordListFileImport: spec({
+    codec: RecordListFileImport,
+    streamOf: (d) => listStream(d.list),
+    decider: listDecider,
+    summary: 'record that a list file was imported (the evidence of what the list said on its date)',
   }),
 } as const;
 

@@ -44,8 +44,13 @@ export interface LedgerExtensions {
 
 export type LedgerCloudEvent = CloudEvent<NotificationData> & LedgerExtensions;
 
-/** The id of what the event is about: the subject (designation events) or the resolution. */
+/**
+ * The id of what the event is about: the subject (designation events), the resolution, or the list's stream
+ * (`list-UN`: ListFileImported, published so subscribers learn a list was checked even when nothing changed; it
+ * has no regime, so a regime filter never passes it).
+ */
 export function keyOf(event: LedgerEvent): string {
+  if (event.type === 'ListFileImported') return `list-${event.data.list}`;
   return 'subjectId' in event.data ? event.data.subjectId : event.data.resolutionId;
 }
 

@@ -12,13 +12,14 @@ import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import { SqliteLedgerQueries } from '../queries/sqlite-queries';
 import { designationsReadModel } from './read-models/designations';
 import { historyReadModel } from './read-models/history';
+import { listImportsReadModel } from './read-models/list-imports';
 import type { ProjectedEvent, ReadModel, ReadModelWriter } from './read-models/read-model';
 import { resolutionsReadModel } from './read-models/resolutions';
 import { subjectsReadModel } from './read-models/subjects';
 import { openSqliteFile } from '../store/sqlite/store-file';
 import { mismatchOf, ViewsBinding, ViewsMismatchError, VIEWS_BINDING_SCHEMA } from './views-binding';
 
-export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel];
+export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel, listImportsReadModel];
 
 export interface ProjectorOptions {
   /** Events per transaction when following the log. */

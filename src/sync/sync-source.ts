@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ImportRefusedError, ListParseError, importFiles, type ImportContext, type ImportReport } from '../importers/import';
+import { fileSetDigest } from '../domain/list/file-digest';
+import { lastImportedFile } from '../importers/import/list-file-evidence';
 import type { Source } from './sources';
 import { fetchDocument, DEFAULT_LIMITS, type FetchLimits, type FetchOutcome, type Validators } from './fetcher';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
@@ -48,6 +50,15 @@ function csvPublishedOn(lastModified: string | undefined, retrievedAt: Date): st
   return new Date(Number.isFinite(modified) ? modified : retrievedAt.getTime()).toISOString().slice(0, 10);
 }
 
+/**
+ * The digest of the list's last imported file as the log records it (ListFileImported, list_imports): the
+ * source's own state may be new (another service, a fresh sync-state file) while the log already holds the file.
+ */
+async function lastRecordedDigest(ctx: ImportContext, source: Source): Promise<string | undefined> {
+  await ctx.projector.catchUp();
+  return lastImportedFile(ctx.projector.db, source.list)?.sha256;
+}
+
 const oneLine = (error: unknown) => ((error as Error).message ?? String(error)).split('\n')[0]!.slice(0, 500);
 
 async function fetchAll(source: Source, dir: string, state: SourceState, deps: SyncDeps): Promise<Extract<FetchOutcome, { kind: 'fetched' }>[] | 'not-modified'> {
@@ -82,7 +93,7 @@ export async function checkSource(source: Source, deps: SyncDeps): Promise<Check
     } else {
       const shas = fetched.map((f) => f.sha256);
       const validators = Object.fromEntries(fetched.map((f, i) => [source.urls[i]!, f.validators]));
-      if (shas.join() === before.fileSha256s.join()) {
+      if (shas.join() === before.fileSha256s.join() || (await lastRecordedDigest(deps.ctx, source)) === fileSetDigest(shas.map((sha256) => ({ sha256 })))) {
         result = { source: source.name, outcome: 'unchanged', message: `unchanged (sha256 ${shas[0]!.slice(0, 12)}…)`, eventsAppended: 0 };
         after = { ...before, lastSuccessAt: checkedAt, validators };
       } else {

@@ -22,9 +22,9 @@ describe('sanctions-ledger import', () => {
     const result = cli(['import', 'un-xml', data('un/un_consolidated_2017-06-20.xml')]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^UN list published 2017-06-20 \(un_consolidated_2017-06-20\.xml\): 1024 events appended\n/);
+    expect(result.stdout).toMatch(/^UN list published 2017-06-20 \(un_consolidated_2017-06-20\.xml\): 1025 events appended\n/);
     expect(result.stdout).toMatch(/ {2}added\s+1024\s+1024\n {2}amended\s+0\s+0\n {2}delisted\s+0\s+0\n {2}unchanged\s+0\n {2}time\s+[\d.]+ s \(parse/);
-    expect(countEvents(db)).toBe(1024);
+    expect(countEvents(db)).toBe(1025); // 1024 designations and the file's ListFileImported
   }, 60_000);
 
   it('--dry-run prints the diff per entry and appends nothing', () => {
@@ -37,14 +37,14 @@ describe('sanctions-ledger import', () => {
       '- UN:QDi.170  HACENE ALLANE  -UN:AL-QAIDA on 2017-07-03',
     ]);
     expect(result.stdout).toContain('dry run, nothing appended');
-    expect(countEvents(db)).toBe(1024);
+    expect(countEvents(db)).toBe(1025);
   }, 60_000);
 
   it('--json prints the report', () => {
     const result = cli(['import', 'un-xml', data('un/un_consolidated_2017-06-30.xml'), '--json']);
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ list: 'UN', publishedOn: '2017-06-30', entries: { amended: 1, unchanged: 1023 }, appendedEvents: 1 });
-    expect(countEvents(db)).toBe(1025);
+    expect(JSON.parse(result.stdout)).toMatchObject({ list: 'UN', publishedOn: '2017-06-30', entries: { amended: 1, unchanged: 1023 }, appendedEvents: 2 });
+    expect(countEvents(db)).toBe(1027);
   }, 60_000);
 
   it('a bad file exits 2 with the one-line parse error and appends nothing', () => {
@@ -55,13 +55,13 @@ describe('sanctions-ledger import', () => {
     expect(undated.status).toBe(2);
     expect(undated.stderr).toContain('OFAC CSV files carry no publication date');
     expect(cli(['import', 'pdf', 'x.pdf']).status).toBe(2);
-    expect(countEvents(db)).toBe(1025);
+    expect(countEvents(db)).toBe(1027);
   }, 60_000);
 
   it('an older file than the one imported exits 3 and appends nothing', () => {
     const result = cli(['import', 'un-xml', data('un/un_consolidated_2017-06-20.xml')]);
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/^sanctions-ledger: UN import refused, nothing appended: the ledger already holds the list published 2017-06-30/);
-    expect(countEvents(db)).toBe(1025);
+    expect(countEvents(db)).toBe(1027);
   }, 60_000);
 });

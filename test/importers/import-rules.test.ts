@@ -114,7 +114,8 @@ describe('diffs', () => {
     await importSnapshot(ctx(), snapshot('2020-01-10', [unListing('KPi.001', { identity })]));
     const rekeyed = { nationalities: ['X'], names: [{ quality: 'primary', name: 'A' }] } as unknown as Listing['identity'];
     const report = await importSnapshot(ctx(), snapshot('2020-02-10', [unListing('KPi.001', { identity: rekeyed })]));
-    expect(report).toMatchObject({ entries: { unchanged: 1 }, appendedEvents: 0 });
+    // Only the file's own record (ListFileImported): no designation event.
+    expect(report).toMatchObject({ entries: { unchanged: 1 }, appendedEvents: 1 });
   });
 
   it('an OFAC entry under two programs is two designations; a changed program set adds and delists designations', async () => {
@@ -175,11 +176,12 @@ describe('all or nothing', () => {
     const metadata = { actor: importerActor('UN'), source: importSource(file), correlationId: importCorrelationId(file) };
     await appendPlanned(ledger.commands, commands.slice(0, 2), metadata); // ...and the process dies here
     const rerun = await importSnapshot(ctx(), file);
-    expect(rerun).toMatchObject({ entries: { added: 2, unchanged: 2 }, appendedEvents: 2 });
+    // The rest, then the file's own record (ListFileImported, last in the batch: only a complete import has it).
+    expect(rerun).toMatchObject({ entries: { added: 2, unchanged: 2 }, appendedEvents: 3 });
     const recorded = (await store.readAll({ maxCount: 100 })).map((e) => e.envelope.commandId);
-    expect(recorded).toEqual(commands.map((c) => c.commandId));
+    expect(recorded).toEqual([...commands.map((c) => c.commandId), `import-file:UN:2020-01-10:${file.files[0]!.sha256}`]);
     // Submitting every command again, as a re-run that had not seen the view would: all duplicates.
     expect(await appendPlanned(ledger.commands, commands, metadata)).toEqual({ events: 0, duplicates: 4 });
-    expect(eventCount()).toBe(4);
+    expect(eventCount()).toBe(5);
   });
 });

@@ -4,7 +4,7 @@
  * importer documents, and the ledger asOf each file's date must say what that file says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles, type ImportReport } from '../../src/importers/import';
+import { importFiles, importSnapshot, type ImportReport } from '../../src/importers/import';
 import type { ListSnapshot } from '../../src/importers/listing';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
@@ -50,7 +50,7 @@ describe('UN 2017-06-20, 2017-06-30, 2017-07-03 imported in order', () => {
   }, 60_000);
 
   it('the first import designates every entry once, from its LISTED_ON date', async () => {
-    expect(reports[0]).toMatchObject({ entries: { added: 1024, amended: 0, delisted: 0, unchanged: 0 }, designations: { designated: 1024 }, appendedEvents: 1024 });
+    expect(reports[0]).toMatchObject({ entries: { added: 1024, amended: 0, delisted: 0, unchanged: 0 }, designations: { designated: 1024 }, appendedEvents: 1025 }); // +1: the file's own ListFileImported
     const first = await parsed('un-xml', [un('2017-06-20')]);
     const qdi168 = byRef(first, 'QDi.168');
     const history = await ledger.projector.queries.subjectHistory('UN:QDi.168');
@@ -58,7 +58,7 @@ describe('UN 2017-06-20, 2017-06-30, 2017-07-03 imported in order', () => {
   });
 
   it('the second import is exactly one amendment: QDi.058, its remarks only, dated the publication date', async () => {
-    expect(reports[1]).toMatchObject({ entries: { added: 0, amended: 1, delisted: 0, unchanged: 1023 }, designations: { designated: 0, amended: 1, delisted: 0 }, appendedEvents: 1 });
+    expect(reports[1]).toMatchObject({ entries: { added: 0, amended: 1, delisted: 0, unchanged: 1023 }, designations: { designated: 0, amended: 1, delisted: 0 }, appendedEvents: 2 });
     expect(reports[1]!.changes).toEqual([
       { status: 'amended', entry: 'QDi.058', subjectId: 'UN:QDi.058', name: 'BOUBEKEUR BOULGHITI', designations: [{ action: 'amend', regime: 'UN:AL-QAIDA', effectiveFrom: '2017-06-30', fields: ['reasons'] }] },
     ]);
@@ -71,7 +71,7 @@ describe('UN 2017-06-20, 2017-06-30, 2017-07-03 imported in order', () => {
   });
 
   it('the third import is exactly three delistings, QDi.168-170, on 2017-07-03 citing the snapshot', async () => {
-    expect(reports[2]).toMatchObject({ entries: { added: 0, amended: 0, delisted: 3, unchanged: 1021 }, designations: { designated: 0, amended: 0, delisted: 3 }, appendedEvents: 3 });
+    expect(reports[2]).toMatchObject({ entries: { added: 0, amended: 0, delisted: 3, unchanged: 1021 }, designations: { designated: 0, amended: 0, delisted: 3 }, appendedEvents: 4 });
     expect(reports[2]!.changes.map((c) => c.subjectId)).toEqual(['UN:QDi.168', 'UN:QDi.169', 'UN:QDi.170']);
     const delisted = (await ledger.projector.queries.subjectHistory('UN:QDi.169')).at(-1)!;
     expect(delisted).toMatchObject({ type: 'SubjectDelisted', effectiveFrom: '2017-07-03', data: { legalBasis: ['UN-LIST-2017-07-03'], publishedOn: '2017-07-03' } });
@@ -112,14 +112,36 @@ describe('UN 2024-09-21 then 2024-09-26 (same content, new dateGenerated)', () =
   const ledger = freshLedger();
   afterAll(() => ledger.close());
 
-  it('the second import appends nothing', async () => {
+  it('the second import changes nothing and appends only its own record, ListFileImported', async () => {
     const first = await importFiles(ledger.ctx, 'un-xml', [un('2024-09-21')]);
-    expect(first).toMatchObject({ entries: { added: 875 }, appendedEvents: 875 });
+    expect(first).toMatchObject({ entries: { added: 875 }, appendedEvents: 876 });
     const count = ledger.eventCount();
     const second = await importFiles(ledger.ctx, 'un-xml', [un('2024-09-26')]);
-    expect(second).toMatchObject({ publishedOn: '2024-09-26', entries: { added: 0, amended: 0, delisted: 0, unchanged: 875 }, appendedEvents: 0, changes: [] });
-    expect(ledger.eventCount()).toBe(count);
+    expect(second).toMatchObject({ publishedOn: '2024-09-26', entries: { added: 0, amended: 0, delisted: 0, unchanged: 875 }, appendedEvents: 1, changes: [] });
+    expect(ledger.eventCount()).toBe(count + 1);
+    const recorded = (await ledger.store.readStream('list-UN')).map((e) => e.data as { publishedOn: string; sha256: string; entryCount: number; changes: unknown });
+    expect(recorded.map((d) => [d.publishedOn, d.entryCount, d.changes])).toEqual([
+      ['2024-09-21', 875, { designated: 875, amended: 0, delisted: 0 }],
+      ['2024-09-26', 875, { designated: 0, amended: 0, delisted: 0 }],
+    ]);
+    expect(recorded[1]!.sha256).toBe(second.files[0]!.sha256);
     await expectStateMatches(ledger, await parsed('un-xml', [un('2024-09-26')]));
+  }, 60_000);
+
+  it('importing 2024-09-26 again appends nothing', async () => {
+    const count = ledger.eventCount();
+    expect(await importFiles(ledger.ctx, 'un-xml', [un('2024-09-26')])).toMatchObject({ appendedEvents: 0, duplicateCommands: 0 });
+    expect(ledger.eventCount()).toBe(count);
+  }, 60_000);
+
+  it('then an entry new to the ledger with an old listing date starts the day after 2024-09-26, the last file that lacked it', async () => {
+    // A later file: the 2024-09-26 one plus an entry re-added with its original listing date (as the 2025 snapback did).
+    const real = await parsed('un-xml', [un('2024-09-26')]);
+    const template = real.entries[0]!;
+    const relisted = { ...template, authorityReference: 'IRi.999', listedOn: '2006-12-23', lastUpdated: [] };
+    const later: ListSnapshot = { ...real, publishedOn: '2024-10-01', files: [{ name: 'un-2024-10-01.xml', sha256: 'c'.repeat(64), bytes: 1 }], entries: [...real.entries, relisted] };
+    const report = await importSnapshot(ledger.ctx, later);
+    expect(report.changes).toMatchObject([{ entry: 'IRi.999', status: 'added', designations: template.regimes.map(() => ({ action: 'designate', effectiveFrom: '2024-09-27' })) }]);
   }, 60_000);
 });
 

@@ -65,7 +65,7 @@ describe('sync in the service', () => {
       const s = body.sources.find((x) => x.name === 'un');
       return s?.lastOutcome === 'imported' ? s : undefined;
     });
-    expect(un).toMatchObject({ publishedOn: '2017-06-20', eventsAppended: 1024, lastError: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(un).toMatchObject({ publishedOn: '2017-06-20', eventsAppended: 1025, lastError: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const gone = ((await (await fetch(`${url}/sources`, { headers: auth })).json()) as { sources: { name: string; lastError: string }[] }).sources.find((s) => s.name === 'gone');
     expect(gone?.lastError).toMatch(/^HTTP 404: /);
     const ready = await until('/ready to name the stale source', async () => {

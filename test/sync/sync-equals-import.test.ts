@@ -54,9 +54,9 @@ describe('the log of a sync run equals the log of importing the same files by ha
       await importFiles(manual.ctx, 'un-xml', [tmpFile(`${date}/consolidated.xml`, readFileSync(file))]);
     }
     const log = await synced.log();
-    expect(log).toHaveLength(1024 + 1 + 3);
+    expect(log).toHaveLength(1024 + 1 + 3 + 3) // + each file's ListFileImported;
     expect(log).toEqual(await manual.log());
-    expect(state.get('un')).toMatchObject({ publishedOn: '2017-07-03', eventsAppended: 1028 });
+    expect(state.get('un')).toMatchObject({ publishedOn: '2017-07-03', eventsAppended: 1031 });
     state.close();
     await synced.close();
     await manual.close();

@@ -9,6 +9,7 @@ import { describeFailure } from '../../commands/outcomes';
 import type { Actor, Source } from '../../../events/envelope';
 import type { PlannedCommand } from './command-builders';
 import { ImportIncompleteError } from './errors';
+import type { EvidenceCommand } from './list-file-evidence';
 
 export interface AppendMetadata {
   readonly actor: Actor;
@@ -27,17 +28,21 @@ export async function appendPlanned(
   commands: readonly PlannedCommand[],
   metadata: AppendMetadata,
   onProgress?: (done: number, total: number) => void,
+  /** The file's evidence (list-file-evidence.ts): last, so a store without batches records it only once the rest is. */
+  evidence?: EvidenceCommand,
 ): Promise<AppendOutcome> {
   const atomic = handler.atomicBatches;
-  const result = await handler.handleAll(commands.map((planned) => ({ command: planned.command, metadata: { ...metadata, commandId: planned.commandId } })));
+  const all = evidence === undefined ? commands : [...commands, evidence];
+  const result = await handler.handleAll(all.map((planned) => ({ command: planned.command, metadata: { ...metadata, commandId: planned.commandId } })));
   if (E.isLeft(result)) {
     const { index, failure } = result.left;
-    const planned = commands[index]!;
-    const recorded = atomic ? 'nothing was recorded' : `${index} of ${commands.length} commands were recorded - import the same file again to complete it`;
+    const planned = commands[index];
+    const what = planned === undefined ? 'the record of the file itself (ListFileImported)' : `entry ${planned.entry} (${planned.subjectId}, ${planned.regime}, ${planned.action})`;
+    const recorded = atomic ? 'nothing was recorded' : `${index} of ${all.length} commands were recorded - import the same file again to complete it`;
     throw new ImportIncompleteError(
-      `import stopped at entry ${planned.entry} (${planned.subjectId}, ${planned.regime}, ${planned.action}): ${describeFailure(failure)}; ${recorded}`,
+      `import stopped at ${what}: ${describeFailure(failure)}; ${recorded}`,
       atomic ? 0 : index,
-      atomic ? commands.length : commands.length - index,
+      atomic ? all.length : all.length - index,
     );
   }
   onProgress?.(commands.length, commands.length);

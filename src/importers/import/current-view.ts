@@ -8,11 +8,9 @@ import type Database from 'better-sqlite3';
 import type { SubjectKind } from '../../../events/primitives';
 import { attributesAt, type DesignationAttributes, type DesignationState } from '../../../projections/designation-state';
 import { OPEN_DATE } from '../../../projections/schema';
-import { subjectStream } from '../../commands/command-catalogue';
 import type { SubjectState } from '../../domain/subject/decider';
 import type { ListId } from '../listing';
-import { commandIdPrefix } from './command-builders';
-import { retractedPublicationDates } from './retraction-ids';
+import { latestImportBefore } from './list-file-evidence';
 import { listPrefix, prefixRange } from './subject-ids';
 
 export interface CurrentDesignation {
@@ -90,38 +88,18 @@ export function loadListView(db: Database.Database, list: ListId, publishedOn: s
 }
 
 /**
- * Publication dates of earlier imports of this list, read from the command ids the importer gives its commands
- * (see command-builders.ts): a fixed-position substring instead of parsing every event's JSON. Imports of a
- * list are refused out of date order, so walking the history backwards from its end finds the latest date at
- * once; `+stream_id` keeps SQLite on that backward walk rather than reading every event of the list.
- * An import that changed nothing left no event, which is harmless: its file said the same as the one before.
+ * Publication dates of earlier imports of this list, from the list_imports read model (list-file-evidence.ts):
+ * every imported file leaves a ListFileImported event, a file that changed nothing included, so the date of the
+ * last file that lacked an entry is known even when that import appended nothing else. Logs written before that
+ * event existed are read from their import command ids by the same read model; retracted imports do not count.
  */
 function publicationDates(db: Database.Database, list: ListId, publishedOn: string) {
-  const streams = prefixRange(subjectStream(listPrefix(list)));
-  const ids = prefixRange(commandIdPrefix(list));
-  const latestBefore = db.prepare<Record<string, string | number>, { p: string }>(
-    `SELECT substr(command_id, @at, 10) AS p FROM history
-     WHERE +stream_id >= @streamFrom AND +stream_id < @streamTo AND command_id >= @idFrom AND command_id < @idTo
-       AND substr(command_id, @at, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(command_id, @at, 10) < @before
-     ORDER BY position DESC LIMIT 1`,
-  );
-  // A retracted import (retract.ts) no longer counts: skip its date and look further back.
-  const retracted = retractedPublicationDates(db, list);
-  const query = (before: string): string | undefined => {
-    let date = before;
-    for (;;) {
-      const found = latestBefore.get({ before: date, at: ids.from.length + 1, streamFrom: streams.from, streamTo: streams.to, idFrom: ids.from, idTo: ids.to })?.p;
-      if (found === undefined || !retracted.has(found)) return found;
-      date = found;
-    }
-  };
-  const latestPublishedOn = query('9999-99-99');
+  const latestPublishedOn = latestImportBefore(db, list, '9999-99-99');
   let previous: { value: string | undefined } | undefined;
   return {
     latestPublishedOn,
-    // Only when the latest import is of this very date (a re-import, or a re-run after a crash) does finding the
-    // one before mean walking back over it; and only an entry that changed needs it.
+    // Only when the latest import is of this very date (a re-import, or a re-run after a crash) is another read needed.
     previousPublishedOn: () =>
-      (previous ??= { value: latestPublishedOn === undefined || latestPublishedOn < publishedOn ? latestPublishedOn : query(publishedOn) }).value,
+      (previous ??= { value: latestPublishedOn === undefined || latestPublishedOn < publishedOn ? latestPublishedOn : latestImportBefore(db, list, publishedOn) }).value,
   };
 }

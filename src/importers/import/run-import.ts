@@ -15,6 +15,7 @@ import { archiveImportFiles, type DocumentSink } from './archive-files';
 import { loadListView } from './current-view';
 import { checkPlanSteps } from './decider-check';
 import { ImportRefusedError } from './errors';
+import { evidenceCommand, isFileRecorded } from './list-file-evidence';
 import { planImportSteps } from './plan';
 import { runInSlices } from './slices';
 import { checkPublicationDate } from './publication-date';
@@ -97,11 +98,14 @@ export async function importSnapshot(ctx: ImportContext, snapshot: ListSnapshot,
     const metadata = { actor: importerActor(snapshot.list), source: importSource(snapshot, options), correlationId: importCorrelationId(snapshot) };
     const commands = plan.changes.flatMap((c) => c.commands);
     const { onProgress } = options;
-    if (commands.length > 0 && options.documents !== undefined) await archiveImportFiles(options.documents, paths, snapshot);
-    outcome = await appendPlanned(ctx.ledger.commands, commands, metadata, onProgress && ((done, total) => onProgress({ phase: 'append', done, total })));
+    // Every file not yet recorded leaves its evidence, a file that changes nothing included (DESIGN.md section 11).
+    const evidence = isFileRecorded(ctx.projector.db, snapshot) ? undefined : evidenceCommand(snapshot, countChanges(plan.changes, plan.unchanged).designations);
+    const appending = commands.length > 0 || evidence !== undefined;
+    if (appending && options.documents !== undefined) await archiveImportFiles(options.documents, paths, snapshot);
+    outcome = await appendPlanned(ctx.ledger.commands, commands, metadata, onProgress && ((done, total) => onProgress({ phase: 'append', done, total })), evidence);
     // Read-your-writes: the next query, or the next import's view, starts from this import's state.
     const projectStarted = performance.now();
-    if (commands.length > 0) await ctx.projector.catchUp();
+    if (appending) await ctx.projector.catchUp();
     projectMs = elapsed(projectStarted);
   }
   const appendMs = elapsed(appendStarted) - projectMs;

@@ -133,6 +133,16 @@ function template(type: CommandType, unique: string): { [key: string]: Json } {
       return { subjectId: 'kim-yong-bok', regime: 'US:RUSSIA-EO14024', corrections: { effectiveFrom: '2024-12-16', reasons: 'fixed' }, reason: 'typo' };
     case 'DelistSubject':
       return { subjectId: 'kim-yong-bok', regime: 'EU:RUS', effectiveFrom: '2026-06-01', legalBasis: ['EU-2026-1'], reason: 'annulled', publishedOn: '2026-06-01' };
+    case 'RecordListFileImport':
+      return {
+        list: 'UN',
+        authority: 'UN',
+        publishedOn: '2024-09-26',
+        sha256: 'b'.repeat(64),
+        files: [{ name: 'consolidated.xml', sha256: 'b'.repeat(64), bytes: 10 }],
+        entryCount: 1,
+        changes: { designated: 0, amended: 0, delisted: 0 },
+      };
   }
 }
 
@@ -153,13 +163,14 @@ const REQUIRED: Record<CommandType, string[]> = {
   AmendDesignation: ['subjectId', 'regime', 'effectiveFrom', 'changes'],
   CorrectDesignation: ['subjectId', 'regime', 'corrections', 'reason'],
   DelistSubject: ['subjectId', 'regime', 'effectiveFrom', 'legalBasis', 'reason'],
+  RecordListFileImport: ['list', 'authority', 'publishedOn', 'sha256', 'files', 'entryCount', 'changes', 'changes.designated', 'changes.amended', 'changes.delisted'],
 };
 /** Required wherever they appear (names, identity documents). */
 const REQUIRED_ANYWHERE = ['identity.names.*.name', 'identity.names.*.quality', 'identity.identifiers.*.type', 'identity.identifiers.*.value'];
 
 /** Arrays (paths relative to data) that must hold at least one element. */
 function mustBeNonEmpty(type: CommandType, rel: Path): boolean {
-  const always = ['regimes', 'legalBasis', 'identity.names', 'changes.regimes', 'changes.legalBasis', 'changes.identity.names'];
+  const always = ['files', 'regimes', 'legalBasis', 'identity.names', 'changes.regimes', 'changes.legalBasis', 'changes.identity.names'];
   const designation = ['corrections.legalBasis', 'corrections.identity.names', 'corrections.measures', 'changes.measures'];
   if (always.some((p) => matches(p, rel))) return true;
   if (type.endsWith('Designation') && designation.some((p) => matches(p, rel))) return true;
