@@ -87,7 +87,9 @@ export function dedupe(messages: readonly Consumed[]): Consumed[] {
   });
 }
 
+/** The message key a recorded event must carry: its subject, its resolution, or (a list file's import) its list's stream. */
 export function keyOfRecorded(event: RecordedEvent): string {
+  if (event.type === 'ListFileImported') return event.streamId;
   const data = event.data as { subjectId?: string; resolutionId?: string };
   return (data.subjectId ?? data.resolutionId)!;
 }
