@@ -5,16 +5,13 @@
  * then cases, then the guarantee itself as a property over generated sequences of snapshots.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importSnapshot } from '../../src/importers/import';
 import type { Listing, ListSnapshot } from '../../src/importers/listing';
-import { Ledger } from '../../src/ledger';
-import { Projector } from '../../src/projector/projector';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { checkSequence } from './evidence-sequence';
+import { useTempLedger } from './temp-ledger';
 import { unListing } from './synthetic-listings';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
@@ -31,28 +28,10 @@ const file = (publishedOn: string, entries: Listing[]): ListSnapshot => ({
 });
 
 describe('the evidence rule, case by case', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let projector: Projector;
-  const open = () => {
-    store = SqliteEventStore.open(join(dir, 'ledger.db'));
-    projector = Projector.open(store, join(dir, 'views.db'));
-    return { ledger: Ledger.over(store), projector };
-  };
-  const close = async () => {
-    await projector.close();
-    await store.close();
-  };
-  const inForce = async (subjectId: string, asOf: string) => ((await projector.queries.subject(subjectId, { asOf }))?.designations ?? []).length > 0;
-  const designated = async (subjectId: string) => (await projector.queries.subjectHistory(subjectId)).find((e) => e.type === 'SubjectDesignated')!.data as { effectiveFrom: string; reasons?: string };
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'evidence-'));
-  });
-  afterEach(async () => {
-    await close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const t = useTempLedger('evidence-');
+  const { open, close } = t;
+  const inForce = async (subjectId: string, asOf: string) => ((await t.projector.queries.subject(subjectId, { asOf }))?.designations ?? []).length > 0;
+  const designated = async (subjectId: string) => (await t.projector.queries.subjectHistory(subjectId)).find((e) => e.type === 'SubjectDesignated')!.data as { effectiveFrom: string; reasons?: string };
 
   it('given no earlier import of the list, when a file is imported, then its printed listing dates stand', async () => {
     const ctx = open();
@@ -123,7 +102,7 @@ describe('the evidence rule, case by case', () => {
     let ctx = open();
     await importSnapshot(ctx, file('2016-01-10', [entry('QDi.001')]));
     await close();
-    rmSync(join(dir, 'views.db'));
+    rmSync(join(t.dir, 'views.db'));
     ctx = open();
     const report = await importSnapshot(ctx, file('2016-02-10', [entry('QDi.001'), entry('IRi.001')]));
     expect(report.changes[0]!.designations[0]!.effectiveFrom).toBe('2016-01-11');

@@ -3,10 +3,9 @@
  * what is appended (re-run, identical file under a new date, dry run), what the evidence rule reads from it
  * (list_imports), a retraction, and a log written before the event existed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../events';
 import { importSnapshot } from '../../src/importers/import';
 import { retractImport } from '../../src/importers/import/retract';
@@ -15,9 +14,7 @@ import { loadListView } from '../../src/importers/import/current-view';
 import { planImport } from '../../src/importers/import/plan';
 import { importCorrelationId, importerActor, importSource } from '../../src/importers/import/provenance';
 import type { Listing, ListSnapshot } from '../../src/importers/listing';
-import { Ledger } from '../../src/ledger';
-import { Projector } from '../../src/projector/projector';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { useTempLedger } from './temp-ledger';
 import { unListing } from './synthetic-listings';
 
 const entry = (ref: string, over: Partial<Listing> = {}): Listing => unListing(ref, { regimes: ['UN:IRAN'] as Listing['regimes'], legalBasis: ['UNSC-1737'], listedOn: '2008-03-03', ...over });
@@ -31,30 +28,12 @@ const file = (publishedOn: string, entries: Listing[], sha = publishedOn.replace
 const operator = { id: 'ops@example.org', kind: 'person' } as Actor;
 
 describe('the record of each imported file', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let projector: Projector;
-  const open = () => {
-    store = SqliteEventStore.open(join(dir, 'ledger.db'));
-    projector = Projector.open(store, join(dir, 'views.db'));
-    return { ledger: Ledger.over(store), projector };
-  };
-  const close = async () => {
-    await projector.close();
-    await store.close();
-  };
-  const listStream = async () => (await store.readStream('list-UN')).map((e) => e.data as { publishedOn: string; changes: unknown });
-  const rows = () => projector.db.prepare('SELECT published_on, evidence, retracted FROM list_imports ORDER BY published_on').all();
+  const t = useTempLedger('list-file-');
+  const { open, close } = t;
+  const listStream = async () => (await t.store.readStream('list-UN')).map((e) => e.data as { publishedOn: string; changes: unknown });
+  const rows = () => t.projector.db.prepare('SELECT published_on, evidence, retracted FROM list_imports ORDER BY published_on').all();
   const startOf = async (ctx: ReturnType<typeof open>, subjectId: string) =>
     ((await ctx.projector.queries.subjectHistory(subjectId)).find((e) => e.type === 'SubjectDesignated')!.data as { effectiveFrom: string }).effectiveFrom;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'list-file-'));
-  });
-  afterEach(async () => {
-    await close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('given an imported file, when the same file is imported again, then nothing is appended', async () => {
     const ctx = open();
@@ -71,7 +50,7 @@ describe('the record of each imported file', () => {
       expect.objectContaining({ publishedOn: '2016-01-10', changes: { designated: 1, amended: 0, delisted: 0 } }),
       expect.objectContaining({ publishedOn: '2016-02-10', changes: { designated: 0, amended: 0, delisted: 0 } }),
     ]);
-    const [, second] = await store.readStream('list-UN');
+    const [, second] = await t.store.readStream('list-UN');
     expect(second!.envelope).toMatchObject({ actor: { id: 'importer:UN', kind: 'importer' }, source: { sha256: '20160210'.padEnd(64, '0'), fileName: 'un-2016-02-10.xml' } });
   });
 
@@ -114,7 +93,7 @@ describe('the record of each imported file', () => {
     const plan = planImport(old, loadListView(ctx.projector.db, 'UN', old.publishedOn));
     await appendPlanned(ctx.ledger.commands, plan.changes.flatMap((c) => c.commands), { actor: importerActor('UN'), source: importSource(old), correlationId: importCorrelationId(old) });
     await close();
-    rmSync(join(dir, 'views.db'));
+    rmSync(join(t.dir, 'views.db'));
     ctx = open();
     await ctx.projector.catchUp();
     expect(rows()).toEqual([{ published_on: '2016-01-10', evidence: 'import-events', retracted: 0 }]);
