@@ -162,7 +162,9 @@ const isAbort = (error: unknown, request: FastifyRequest) =>
 function errorAnswer(error: unknown, request: FastifyRequest): Answer {
   if (error instanceof UploadRefusedError || error instanceof HttpError) return { status: error.statusCode, body: error.body };
   if (error instanceof ListParseError) {
-    return { status: 400, body: { error: 'invalid-list-file', message: error.message, file: error.file, line: error.line, ...(error.record === undefined ? {} : { record: error.record }) } };
+    // Line 0 means the problem is the file as a whole (or a parameter about it): no line to name.
+    const where = error.line > 0 ? { line: error.line } : {};
+    return { status: 400, body: { error: 'invalid-list-file', message: error.message, file: error.file, ...where, ...(error.record === undefined ? {} : { record: error.record }) } };
   }
   if (error instanceof MissingCompanionFilesError) {
     return { status: 422, body: { error: 'missing-companion-files', message: error.message, missingFiles: error.missingFiles, lastImportFiles: error.lastImportFiles } };

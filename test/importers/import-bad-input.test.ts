@@ -73,7 +73,7 @@ describe('a bad file appends nothing', () => {
 
   it('an OFAC set without its publication date', async () => {
     const error = await refused('ofac-csv', data('ofac/2019-01_watchman/sdn.csv'));
-    expect(error.message).toBe('sdn.csv: OFAC CSV files carry no publication date: pass options.publishedOn (YYYY-MM-DD)');
+    expect(error.message).toBe('sdn.csv: OFAC CSV files carry no publication date: give it as publishedOn (CLI --published-on), YYYY-MM-DD');
   });
 });
 

@@ -120,6 +120,23 @@ describe('POST /imports/ofac-csv multipart limits', () => {
     expect(readdirSync(spoolDir)).toEqual([]);
   }, 60_000);
 
+  it('given two UN files in one multipart body, when posted to un-xml, then a 400 saying the format takes one file, with no line number, and nothing appended', async () => {
+    // Two halves of a real file, so both fit under this route's limit: the count is refused before either is read.
+    const file = readFileSync(data('un/un_consolidated_2017-06-20.xml'));
+    const un = file.subarray(0, file.length / 2);
+    const before = eventCount();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/imports/un-xml',
+      payload: multipartBody([{ filename: 'a.xml', content: un }, { filename: 'b.xml', content: un }]),
+      headers: { 'content-type': MULTIPART_TYPE },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json()).toEqual({ error: 'invalid-list-file', file: 'b.xml', message: 'b.xml: format un-xml takes exactly one file, got 2' });
+    expect(eventCount()).toBe(before);
+    expect(readdirSync(spoolDir)).toEqual([]);
+  }, 60_000);
+
   it('a raw UN file under the limit still imports (the total applies to multipart and raw bodies alike)', async () => {
     const response = await app.inject({ method: 'POST', url: '/imports/un-xml?dryRun=true', payload: readFileSync(data('un/un_consolidated_2017-06-20.xml')), headers: { 'content-type': 'application/xml' } });
     expect(response.statusCode, response.body).toBe(200);

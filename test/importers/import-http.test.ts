@@ -69,7 +69,7 @@ describe('POST /imports/{format}', () => {
     const csv = readFileSync(data('ofac/excerpt_2025-05_watchman-ofactest/sdn.csv'));
     const missing = await post('/imports/ofac-csv', csv, 'text/csv');
     expect(missing.statusCode).toBe(400);
-    expect(missing.json()).toEqual({ error: 'invalid-list-file', message: 'sdn.csv: OFAC CSV files carry no publication date: pass options.publishedOn (YYYY-MM-DD)', file: 'sdn.csv', line: 0 });
+    expect(missing.json()).toEqual({ error: 'invalid-list-file', message: 'sdn.csv: OFAC CSV files carry no publication date: give it as publishedOn (CLI --published-on), YYYY-MM-DD', file: 'sdn.csv' }); // no line: the file as a whole
     const ok = await post('/imports/ofac-csv?publishedOn=2025-05-01&retrievedAt=2025-05-01T10:00:00.000Z&sourceUrl=https://example.invalid/sdn.csv', csv, 'text/csv');
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ list: 'OFAC-SDN', publishedOn: '2025-05-01' });

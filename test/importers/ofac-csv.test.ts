@@ -101,10 +101,10 @@ describe('OFAC legacy CSV set', () => {
     expect(hacker.regimes).toEqual(['US:CYBER2', 'US:ELECTION-EO13848']);
   });
 
-  it('fails clearly without options.publishedOn, or with an impossible one', async () => {
+  it('fails clearly without a publication date, or with an impossible one', async () => {
     await expect(parseSnapshot('ofac-csv', OFAC_2019)).rejects.toThrow(ListParseError);
-    await expect(parseSnapshot('ofac-csv', OFAC_2019)).rejects.toThrow(/sdn\.csv: .*options\.publishedOn/);
-    await expect(parseSnapshot('ofac-csv', OFAC_2019, { publishedOn: '2019-02-30' })).rejects.toThrow(/not a real YYYY-MM-DD date/);
+    await expect(parseSnapshot('ofac-csv', OFAC_2019)).rejects.toThrow(/sdn\.csv: .*give it as publishedOn \(CLI --published-on\)/);
+    await expect(parseSnapshot('ofac-csv', OFAC_2019, { publishedOn: '2019-02-30' })).rejects.toThrow(/publishedOn "2019-02-30" is not a real YYYY-MM-DD date/);
   });
 
   it('refuses a set without a primary file, or mixing SDN and consolidated files', async () => {

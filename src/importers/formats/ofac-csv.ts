@@ -69,11 +69,11 @@ export async function parseOfacCsv(paths: readonly string[], progress: Progress,
   const primary = byRole.get('primary')!;
   const list = OFAC_CSV_FILES[basename(primary).toLowerCase()]!.list;
   if (publishedOnOption === undefined) {
-    throw new ListParseError({ file: primary, line: 0, problem: 'OFAC CSV files carry no publication date: pass options.publishedOn (YYYY-MM-DD)' });
+    throw new ListParseError({ file: primary, line: 0, problem: 'OFAC CSV files carry no publication date: give it as publishedOn (CLI --published-on), YYYY-MM-DD' });
   }
   const publishedOn = /^\d{4}-\d{2}-\d{2}$/.test(publishedOnOption) ? parseIsoDate(publishedOnOption) : undefined;
   if (publishedOn === undefined) {
-    throw new ListParseError({ file: primary, line: 0, problem: `options.publishedOn ${quote(publishedOnOption)} is not a real YYYY-MM-DD date` });
+    throw new ListParseError({ file: primary, line: 0, problem: `publishedOn ${quote(publishedOnOption)} is not a real YYYY-MM-DD date` });
   }
 
   const drafts = new Map<string, Draft>();
