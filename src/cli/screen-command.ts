@@ -11,6 +11,8 @@ import { EXIT } from './exit-codes';
 import { fail, program, READS, viewsPathFrom, withLedger } from './context';
 import { InputError, readJsonInput } from './input';
 import { printJson } from './output';
+import { screenBatchCommand } from './screen-batch';
+import { numberOrText, optionName } from './screen-options';
 
 interface ScreenOptions {
   kind?: string;
@@ -23,13 +25,11 @@ interface ScreenOptions {
   country?: string;
   identifier?: string[];
   verify?: string;
+  batch?: string;
+  since?: string;
+  format?: string;
 }
 
-const OPTION_OF: Record<string, string> = { asOf: '--as-of', knownAt: '--known-at', regimes: '--regime', birthDate: '--birth-date', identifiers: '--identifier' };
-const optionName = (path: string) => OPTION_OF[path.split('.')[0]!] ?? `--${path.split('.')[0]}`;
-
-/** A number option as typed: "abc" stays a string so the codec names the option instead of screening at NaN. */
-const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
 
 function requestOf(name: string | undefined, options: ScreenOptions): unknown {
   return {
@@ -68,8 +68,18 @@ program
   .option('--country <country>', 'nationality or country')
   .option('--identifier <[type:]value>', 'passport, national id, IMO number, call sign... (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
   .option('--verify <receipt>', 're-run a receipt (JSON file, or - for stdin) and report "same" or each difference')
-  .addHelpText('after', '\nExamples:\n  sanctions-ledger screen "No Kwang-chol" --as-of 2024-12-16\n  sanctions-ledger --json screen "No Kwang-chol" > receipt.json\n  sanctions-ledger screen --verify receipt.json\n')
+  .option('--batch <file>', 'screen every line of an NDJSON or CSV file (- for stdin) at one basis; one NDJSON answer a line on stdout')
+  .option('--format <format>', 'with --batch: ndjson or csv (default: csv for a .csv file, else ndjson)')
+  .option('--since <date|instant>', 'with --batch: lookback, the matches gained and lost since this date (asOf) or instant (knownAt)')
+  .addHelpText('after', '\nExamples:\n  sanctions-ledger screen "No Kwang-chol" --as-of 2024-12-16\n  sanctions-ledger --json screen "No Kwang-chol" > receipt.json\n  sanctions-ledger screen --verify receipt.json\n  sanctions-ledger screen --batch names.ndjson --as-of 2024-12-16 --since 2024-12-15\n')
   .action(async (name: string | undefined, options: ScreenOptions) => {
+    if (options.batch !== undefined) {
+      const perLine = (['kind', 'birthDate', 'country', 'identifier', 'verify'] as const).filter((key) => options[key] !== undefined);
+      if (name !== undefined) fail(EXIT.invalidInput, '--batch: give a name or --batch, not both');
+      if (perLine.length > 0) fail(EXIT.invalidInput, `${optionName(perLine[0]!)}: not with --batch (kind, birth date, country and identifiers are fields of each line)`);
+      return screenBatchCommand({ ...options, batch: options.batch });
+    }
+    if (options.since !== undefined || options.format !== undefined) fail(EXIT.invalidInput, `${options.since !== undefined ? '--since' : '--format'}: only with --batch`);
     const verifying = options.verify === undefined ? undefined : await readReceipt(options.verify);
     const request = verifying === undefined ? decodeOrFail(requestOf(name, options)) : undefined;
     await withLedger(async (ledger, global) => {

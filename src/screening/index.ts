@@ -6,5 +6,6 @@ export { compareReceipts, hashOf, seal, type Difference, type Receipt, type Rece
 export { decodeScreeningRequest, MAX_LIMIT, MAX_NAME_LENGTH, ScreeningRequest } from './query-codec';
 export { decodeReceipt } from './receipt-codec';
 export { loadScreeningEntries } from './sqlite-source';
-export { ScreeningService, type ScreeningReadSide } from './screening-service';
+export { receiptOf, ScreeningService, type ScreeningReadSide } from './screening-service';
+export * from './batch';
 export type { MatchReason, ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';

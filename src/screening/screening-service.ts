@@ -43,11 +43,17 @@ export class ScreeningService {
     return compareReceipts(receipt, this.screenAt(receipt.query, { asOf: receipt.basis.asOf, knownAt: receipt.basis.knownAt }));
   }
 
-  private screenAt(query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
+  /** One query at a basis already resolved (the batch screener fixes its basis once for every line). */
+  screenAt(query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
     const { index, position } = this.current();
-    const threshold = query.threshold ?? DEFAULT_THRESHOLD;
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const matches = index.screen(query, basis);
-    return seal({ basis: { ...basis, position: position ?? null }, query, algorithm: ALGORITHM, threshold, limit, matches });
+    return receiptOf(index, position, query, basis);
   }
+}
+
+/** Screens with an index built at `position` and seals the answer: what every screening answers. */
+export function receiptOf(index: ScreeningIndex, position: string | undefined, query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
+  const threshold = query.threshold ?? DEFAULT_THRESHOLD;
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const matches = index.screen(query, basis);
+  return seal({ basis: { ...basis, position: position ?? null }, query, algorithm: ALGORITHM, threshold, limit, matches });
 }

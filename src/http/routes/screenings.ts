@@ -12,6 +12,7 @@ import { HttpError } from '../errors';
 import { checkKnownParameters, type RawQuery } from '../query-params';
 import type { ReadSide } from '../read-side';
 import { errorResponses } from '../schemas';
+import { screeningBatchRoute } from './screening-batch';
 
 const string = { type: 'string' } as const;
 const MATCH = {
@@ -90,6 +91,9 @@ export async function screeningRoutes(app: FastifyInstance, options: { readSide:
       return available().screen(decoded.right);
     },
   );
+
+  // Its own plugin: the NDJSON and CSV body parsers it registers stay off the JSON routes.
+  await app.register(async (batch) => screeningBatchRoute(batch, available));
 
   app.post(
     '/screenings/verify',
