@@ -129,7 +129,7 @@ withDb(watchlist.command('history').argument('<id>').argument('<entryId>').descr
   async (id: string, entryId: string, options: DbOption) => {
     await withWatchlists(options, (w) => {
       const history = w.history(checkedId(id), checkedId(entryId, '<entryId>'));
-      print(history, history.map((n) => `${n.seq}\t${n.time}\t${n.type}\t${n.data.subjectId}\t${n.data.score ?? '-'}\treceipt ${n.data.receipt.sha256}`).join('\n') || 'no notifications');
+      print(history, history.map((n) => `${n.seq}\t${n.time}\t${n.type}\t${n.data.subjectId}\t${n.data.score ?? '-'}\t${n.data.receipt === null ? n.data.cause.by : `receipt ${n.data.receipt.sha256}`}`).join('\n') || 'no notifications');
     }, false);
   },
 );

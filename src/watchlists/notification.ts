@@ -14,6 +14,9 @@ export const notificationType = (kind: ChangeKind) => cloudEventType(`WatchlistM
 /** What caused a screening: the registration of the entry, or an event of the log. */
 export type Cause = { readonly by: 'registration' } | { readonly by: 'event'; readonly eventId: string; readonly position: string; readonly eventType: string };
 
+/** Why matches ended without a screening: the caller removed the entry (or replaced it away) or deleted its watchlist. */
+export type RemovalReason = 'entry-removed' | 'watchlist-deleted';
+
 export interface WatchlistMatchData {
   readonly watchlistId: string;
   readonly entryId: string;
@@ -21,9 +24,11 @@ export interface WatchlistMatchData {
   readonly designationId: string;
   readonly score: number | null;
   readonly previousScore: number | null;
-  readonly match: MatchChange['match'];
-  readonly cause: Cause;
-  readonly receipt: Receipt;
+  /** Null when the entry was removed: the match's reasons quote the caller's name, which must not outlive it. */
+  readonly match: MatchChange['match'] | null;
+  readonly cause: Cause | { readonly by: RemovalReason };
+  /** Null when the entry was removed: a receipt quotes the query (the caller's name). */
+  readonly receipt: Receipt | null;
 }
 
 export interface WatchlistCloudEvent extends JsonCloudEventAttributes<WatchlistMatchData> {
@@ -34,33 +39,39 @@ export interface WatchlistCloudEvent extends JsonCloudEventAttributes<WatchlistM
 
 export const entryKey = (watchlistId: string, entryId: string) => `${watchlistId}/${entryId}`;
 
-export function toNotification(
-  change: MatchChange,
-  context: { watchlistId: string; entryId: string; receipt: Receipt; cause: Cause; id: string; time: string; source?: string },
-): WatchlistCloudEvent {
-  const key = entryKey(context.watchlistId, context.entryId);
+/** The CloudEvent around a notification's data: subject and partition key `<watchlist>/<entry>`. */
+export function watchlistCloudEvent(kind: ChangeKind, data: WatchlistMatchData, context: { id: string; time: string; source?: string }): WatchlistCloudEvent {
+  const key = entryKey(data.watchlistId, data.entryId);
   return {
     specversion: '1.0',
     id: context.id,
     source: context.source ?? DEFAULT_CLOUDEVENT_SOURCE,
-    type: notificationType(change.kind),
+    type: notificationType(kind),
     subject: key,
     time: context.time,
     datacontenttype: 'application/json',
-    watchlistid: context.watchlistId,
+    watchlistid: data.watchlistId,
     partitionkey: key,
-    data: {
-      watchlistId: context.watchlistId,
-      entryId: context.entryId,
-      subjectId: change.subjectId,
-      designationId: change.designationId,
-      score: change.kind === 'Ended' ? null : change.match.score,
-      previousScore: change.previousScore ?? null,
-      match: change.match,
-      cause: context.cause,
-      receipt: context.receipt,
-    },
+    data,
   };
+}
+
+export function toNotification(
+  change: MatchChange,
+  context: { watchlistId: string; entryId: string; receipt: Receipt; cause: Cause; id: string; time: string; source?: string },
+): WatchlistCloudEvent {
+  const data: WatchlistMatchData = {
+    watchlistId: context.watchlistId,
+    entryId: context.entryId,
+    subjectId: change.subjectId,
+    designationId: change.designationId,
+    score: change.kind === 'Ended' ? null : change.match.score,
+    previousScore: change.previousScore ?? null,
+    match: change.match,
+    cause: context.cause,
+    receipt: context.receipt,
+  };
+  return watchlistCloudEvent(change.kind, data, context);
 }
 
 /** Kafka binary mode: `ce_*` headers, the data as the value, the entry as the key. */

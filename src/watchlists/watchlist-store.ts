@@ -156,16 +156,20 @@ export class WatchlistStore {
     return removed;
   }
 
-  /** Deletes a watchlist and everything derived from it; the WAL is then truncated so no copy survives there. */
-  delete(id: string): boolean {
-    const existed = this.transaction(() => {
-      for (const table of ['entries', 'entry_keys', 'matches', 'notifications']) {
-        this.db.prepare(`DELETE FROM ${table} WHERE watchlist_id = ?`).run(id);
-      }
-      return this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0;
-    });
+  /**
+   * Deletes a watchlist and everything derived from it (entries, keys, matches, notifications). Call inside a
+   * transaction, then `truncateWal` once it committed.
+   */
+  deleteWatchlist(id: string): boolean {
+    for (const table of ['entries', 'entry_keys', 'matches', 'notifications']) {
+      this.db.prepare(`DELETE FROM ${table} WHERE watchlist_id = ?`).run(id);
+    }
+    return this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Copies the WAL into the file and truncates it, so a deleted name survives in neither (secure_delete zeroes the pages). */
+  truncateWal(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return existed;
   }
 
   /** The entries having any of these keys (candidate lookup through the key index, not a scan). */
@@ -189,10 +193,10 @@ export class WatchlistStore {
 
   /** Records one notification and moves the current match it describes. Call inside a transaction. */
   record(event: WatchlistCloudEvent): number {
-    const { watchlistId, entryId, match } = event.data;
+    const { watchlistId, entryId, subjectId, designationId, match } = event.data;
     const seq = Number(this.s.insertNotification.run(watchlistId, entryId, event.type, JSON.stringify(event)).lastInsertRowid);
-    if (event.data.score === null) this.s.deleteMatch.run(watchlistId, entryId, match.subjectId, match.designationId);
-    else this.s.putMatch.run(watchlistId, entryId, match.subjectId, match.designationId, match.score, JSON.stringify(match), seq);
+    if (event.data.score === null || match === null) this.s.deleteMatch.run(watchlistId, entryId, subjectId, designationId);
+    else this.s.putMatch.run(watchlistId, entryId, subjectId, designationId, match.score, JSON.stringify(match), seq);
     return seq;
   }
 

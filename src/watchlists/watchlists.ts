@@ -3,8 +3,12 @@
  * delete, and the queries (current matches, one entry's history). Every change of entries is screened at once
  * against the current state, in the same transaction that stores it (DESIGN.md section 13).
  */
+import { randomUUID } from 'node:crypto';
 import { bulkLoad } from './bulk-load';
 import type { WatchlistEntry } from './entry-codec';
+import type { StoredMatch } from './match-diff';
+import type { RemovalReason } from './notification';
+import { endedOnRemoval } from './removal';
 import type { WatchlistScreener } from './screener';
 import type { WatchlistStore } from './watchlist-store';
 
@@ -28,11 +32,35 @@ export interface Changed {
   readonly notifications: number;
 }
 
+export interface WatchlistsOptions {
+  /** The CloudEvents `source` of the Ended notifications of removed entries (default the ledger's). */
+  readonly source?: string;
+  readonly now?: () => Date;
+}
+
 export class Watchlists {
   constructor(
     readonly store: WatchlistStore,
     private readonly screener: WatchlistScreener | undefined,
+    private readonly options: WatchlistsOptions = {},
   ) {}
+
+  /**
+   * Removes an entry and records an Ended notification (ids only) for each match it had, after its history is
+   * gone, in the caller's transaction: the removal and its notifications commit together.
+   */
+  private removeEntry(watchlistId: string, entryId: string, reason: RemovalReason): boolean {
+    const had = this.store.storedMatches(watchlistId, entryId);
+    if (!this.store.removeEntry(watchlistId, entryId)) return false;
+    this.recordEnded(watchlistId, entryId, had, reason);
+    return true;
+  }
+
+  private recordEnded(watchlistId: string, entryId: string, had: readonly StoredMatch[], reason: RemovalReason): void {
+    const time = (this.options.now?.() ?? new Date()).toISOString();
+    const context = { watchlistId, entryId, reason, time, newId: randomUUID, ...(this.options.source === undefined ? {} : { source: this.options.source }) };
+    for (const event of endedOnRemoval(had, context)) this.store.record(event);
+  }
 
   private screen(watchlistId: string, entries: readonly WatchlistEntry[]): number {
     return this.screener?.screenRegistered(watchlistId, entries) ?? 0;
@@ -56,7 +84,7 @@ export class Watchlists {
     return this.store.transaction(() => {
       if (!this.store.exists(id)) this.store.create(id);
       const keep = new Set(entries.map((e) => e.id));
-      for (const old of this.store.entryIds(id)) if (!keep.has(old)) this.store.removeEntry(id, old);
+      for (const old of this.store.entryIds(id)) if (!keep.has(old)) this.removeEntry(id, old, 'entry-removed');
       entries.forEach((e) => this.store.putEntry(id, e));
       this.store.touch(id);
       return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries) };
@@ -73,11 +101,11 @@ export class Watchlists {
     });
   }
 
-  /** Removes entries with their matches and history; returns the ids that did not exist. */
+  /** Removes entries with their matches and history (each match gets an Ended notification); returns the ids that did not exist. */
   remove(id: string, entryIds: readonly string[]): { removed: number; unknown: string[] } {
     return this.store.transaction(() => {
       this.known(id);
-      const unknown = entryIds.filter((e) => !this.store.removeEntry(id, e));
+      const unknown = entryIds.filter((e) => !this.removeEntry(id, e, 'entry-removed'));
       this.store.touch(id);
       return { removed: entryIds.length - unknown.length, unknown };
     });
@@ -88,8 +116,18 @@ export class Watchlists {
     return bulkLoad(this.store, this.screener, id, lines, options);
   }
 
+  /** Deletes a watchlist with everything of it; its current matches each get an Ended notification (ids only). */
   delete(id: string): void {
-    if (!this.store.delete(id)) throw new UnknownWatchlistError(id);
+    this.store.transaction(() => {
+      this.known(id);
+      const had = new Map<string, StoredMatch[]>();
+      for (const { entryId, match } of this.store.currentMatches(id)) {
+        had.set(entryId, [...(had.get(entryId) ?? []), { subjectId: match.subjectId, designationId: match.designationId, score: match.score, match }]);
+      }
+      this.store.deleteWatchlist(id);
+      for (const [entryId, matches] of had) this.recordEnded(id, entryId, matches, 'watchlist-deleted');
+    });
+    this.store.truncateWal();
   }
 
   list() {

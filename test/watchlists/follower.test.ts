@@ -24,7 +24,7 @@ describe('screen on registration', () => {
     expect(types()).toEqual(['org.sanctions-ledger.WatchlistMatchCreated.v1 c1 petrov']);
     const [n] = ledger.store.notificationsAfter(0);
     expect(n!.event.subject).toBe('customers/c1');
-    expect(new ScreeningService(ledger.projector).verify(n!.event.data.receipt).same).toBe(true);
+    expect(new ScreeningService(ledger.projector).verify(n!.event.data.receipt!).same).toBe(true);
     expect(ledger.watchlists.matches('customers').map((m) => [m.entryId, m.match.subjectId])).toEqual([['c1', 'petrov']]);
   });
 

@@ -49,6 +49,26 @@ afterAll(async () => {
 const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = asWriter) =>
   app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
+/** Reads an SSE feed until `text` arrives, then closes it. */
+function feedUntil(path: string, text: string, headers: Record<string, string> = asReader): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') return reject(new Error('no address'));
+    const req = httpRequest({ host: '127.0.0.1', port: address.port, path, headers }, (res) => {
+      let seen = '';
+      res.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes(text)) {
+          req.destroy();
+          resolve(seen);
+        }
+      });
+    });
+    req.on('error', () => undefined);
+    req.end();
+  });
+}
+
 describe('watchlist routes', () => {
   it('given a writer, when a watchlist is created, listed, shown and extended, then each answers', async () => {
     expect((await inject('POST', '/watchlists', { id: 'crm', entries: [{ id: 'a', name: SECRET }] })).statusCode).toBe(201);
@@ -109,22 +129,7 @@ describe('watchlist routes', () => {
   });
 
   it('given a designation matching an entry, when appended, then the match appears in the queries and on the SSE feed', async () => {
-    const received = new Promise<string>((resolve, reject) => {
-      const address = app.server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no address'));
-      const req = httpRequest({ host: '127.0.0.1', port: address.port, path: '/watchlists/crm/feed', headers: asReader }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes('WatchlistMatchCreated')) {
-            req.destroy();
-            resolve(text);
-          }
-        });
-      });
-      req.on('error', () => undefined);
-      req.end();
-    });
+    const received = feedUntil('/watchlists/crm/feed', 'WatchlistMatchCreated');
     const designated = await app.inject({ method: 'POST', url: '/commands/DesignateSubject', headers: asWriter, payload: designation('petrov', { identity: { names: [{ name: 'Ivan Petrov', quality: 'primary' }] } }) });
     expect(designated.statusCode).toBeLessThan(300);
     const text = await received;
@@ -134,6 +139,18 @@ describe('watchlist routes', () => {
     const history = (await inject('GET', '/watchlists/crm/entries/b/history', undefined, asReader)).json().notifications;
     expect(history).toHaveLength(1);
     expect(history[0].data.receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('given an entry with a match, when it is removed, then the feed carries its Ended notification with reason entry-removed and ids only', async () => {
+    await inject('POST', '/watchlists/crm/entries', { entries: [{ id: 'gone', name: 'Ivan Petrov' }] });
+    const after = store.lastSeq();
+    const received = feedUntil(`/watchlists/crm/feed?after=${after}`, 'entry-removed');
+    expect((await inject('DELETE', '/watchlists/crm/entries/gone')).statusCode).toBe(204);
+    const frame = (await received).split('\n\n').find((f) => f.includes('entry-removed'))!;
+    expect(frame).toContain('event: org.sanctions-ledger.WatchlistMatchEnded.v1');
+    const event = JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+    expect(event.data).toMatchObject({ entryId: 'gone', subjectId: 'petrov', score: null, match: null, receipt: null, cause: { by: 'entry-removed' } });
+    expect((await inject('DELETE', '/watchlists/crm/entries/gone')).statusCode).toBe(404);
   });
 
   it('given the run so far, then no watchlist name is in the log or in the event log', async () => {
