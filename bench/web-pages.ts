@@ -99,7 +99,7 @@ try {
   const subjectRuns = await time('#/subject/bench-history', async () => {
     await page.waitForSelector('[data-testid=designations]');
     await page.waitForFunction(`document.querySelectorAll('ol.events li').length === ${EVENTS}`);
-    await page.waitForSelector('canvas');
+    await page.waitForSelector('.chart[aria-label^="bitemporal history"] svg path');
   });
   const regimeRuns = await time('#/regime?regime=EU:RUS', async () => {
     await page.click('#regime-submit');

@@ -6,41 +6,27 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { data } from '../importers/fixtures';
-import { startService, type RunningService } from '../support/service-process';
+import type { RunningService } from '../support/service-process';
 import { TOKENS } from '../http/support';
-import { buildPages, HAVE_CHROMIUM, launch, openPage, screenshot, serviceEnv, signIn, SIZES } from './support';
+import { startWebSession, type WebSession } from './session';
+import { HAVE_CHROMIUM, openPage, screenshot, signIn, SIZES } from './support';
 
 if (!HAVE_CHROMIUM) console.log('web page tests skipped: /usr/bin/chromium is absent (apt-get install chromium; .ci/run does)');
 
 const writerHeaders = { authorization: `Bearer ${TOKENS.writer}`, 'content-type': 'application/json' };
 
 describe.skipIf(!HAVE_CHROMIUM)('web pages in Chromium', { timeout: 90_000 }, () => {
+  let session: WebSession;
   let service: RunningService;
   let browser: Browser;
-  const pages: Page[] = [];
-  const open = async (size: keyof typeof SIZES = 'desktop') => {
-    const page = await openPage(browser, size);
-    pages.push(page);
-    await signIn(page, service.url, TOKENS.writer);
-    return page;
-  };
-  const subjectPage = async (page: Page, id: string, asOf?: string, knownAt?: string) => {
-    await page.goto(`${service.url}/ui/#/subject/${encodeURIComponent(id)}`);
-    if (asOf !== undefined) await page.fill('#subject-asof', asOf);
-    if (knownAt !== undefined) await page.fill('#subject-knownat', knownAt);
-    await page.click('#subject-submit');
-  };
+  const open = (size: keyof typeof SIZES = 'desktop') => session.open(size);
+  const subjectPage = (page: Page, id: string, asOf?: string, knownAt?: string) => session.subjectPage(page, id, asOf, knownAt);
 
   beforeAll(async () => {
-    buildPages();
-    service = await startService(serviceEnv(TOKENS.writer, TOKENS.reader));
-    browser = await launch();
+    session = await startWebSession();
+    ({ service, browser } = session);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    service?.child.kill('SIGTERM');
-    await service?.exited;
-  });
+  afterAll(async () => session?.close());
 
   it('prints the pages address in the banner and serves them without a token, data only with one', async () => {
     expect(service.stdout()).toContain(`web pages: ${service.url}/ui/`);
@@ -64,7 +50,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web pages in Chromium', { timeout: 90_000 }, ()
     const provenance = (await page.getByTestId('provenance').textContent())!;
     expect(provenance).toContain('seed:worked-example');
     expect(provenance).toMatch(/[0-9a-f]{64}/);
-    expect(await page.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('.chart[aria-label^="bitemporal history"] svg path').count()).toBeGreaterThan(0);
     await screenshot(page, 'subject-desktop');
   });
 
@@ -147,7 +133,6 @@ describe.skipIf(!HAVE_CHROMIUM)('web pages in Chromium', { timeout: 90_000 }, ()
 
   it('says what went wrong: an unknown token, an unknown subject, a reader asking to verify, a bad date', async () => {
     const page = await openPage(browser);
-    pages.push(page);
     await page.goto(`${service.url}/ui/`);
     await page.fill('#token', TOKENS.unknown);
     await page.click('button[type=submit]');

@@ -4,7 +4,7 @@
  * test-results/screens/ (gitignored; CI keeps them as artefacts, nothing compares them pixel by pixel).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,18 +17,23 @@ export const SCREENS = join(ROOT, 'test-results', 'screens');
 
 export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
-export function serviceEnv(writer: string, reader: string): NodeJS.ProcessEnv {
+/** The service's settings, every file in a fresh temp dir; `expired` adds a writer token that expired in 2020. */
+export function serviceEnv(writer: string, reader: string, expired?: string): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'web-pages-'));
+  const tokensFile = join(dir, 'tokens.json');
+  if (expired !== undefined) writeFileSync(tokensFile, JSON.stringify({ tokens: [{ name: 'old-writer', role: 'writer', token: expired, expiresAt: '2020-01-01T00:00:00Z' }] }));
   return {
     LEDGER_DB_PATH: join(dir, 'ledger.db'),
     LEDGER_VIEWS_PATH: join(dir, 'views.db'),
     LEDGER_HTTP_PORT: '0',
     LEDGER_HTTP_HOST: '127.0.0.1',
     LEDGER_TOKENS: `alice:writer:${writer},auditor:reader:${reader}`,
+    LEDGER_TOKENS_FILE: expired === undefined ? '' : tokensFile,
     LEDGER_STORE: 'sqlite',
     LEDGER_ESDB_URL: '',
     // Every file of this service in its own temp dir, never ./data of the checkout.
     LEDGER_WATCHLISTS_DB: join(dir, 'watchlists.db'),
+    LEDGER_DOCUMENTS_DIR: join(dir, 'documents'),
   };
 }
 

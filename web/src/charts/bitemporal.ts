@@ -16,27 +16,47 @@ export const EVENT_STYLE: Record<string, { symbol: string; color: string; label:
 
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
+const designationOf = (entry: HistoryEntry): string | undefined => (entry.data as { designationId?: string }).designationId;
+
+/** The effective date an event carries itself (a correction only when it moves a date). */
 export function effectiveOf(entry: HistoryEntry): string | undefined {
-  const d = entry.data as { effectiveFrom?: string; correctedEffectiveFrom?: string };
-  return entry.effectiveFrom ?? d.effectiveFrom;
+  return entry.effectiveFrom ?? (entry.data as { effectiveFrom?: string }).effectiveFrom;
+}
+
+/**
+ * Where each event sits on the effective axis. A correction that fixes a field but no date (reasons, measures)
+ * still fixes the past: it is placed at the effective start of the designation it corrects, so it is drawn
+ * and reaches back, instead of being left out of the picture.
+ */
+export function effectivePlaces(history: readonly HistoryEntry[]): Array<string | undefined> {
+  const startOf = new Map<string, string>();
+  for (const e of history) {
+    const id = designationOf(e);
+    if (e.type === 'SubjectDesignated' && id !== undefined && effectiveOf(e) !== undefined) startOf.set(id, effectiveOf(e)!);
+  }
+  return history.map((e) => effectiveOf(e) ?? (e.type === 'DesignationCorrected' ? startOf.get(designationOf(e) ?? '') : undefined));
 }
 
 export function bitemporalOption(history: HistoryEntry[], now = Date.now()) {
-  const dated = history.filter((e) => effectiveOf(e) !== undefined);
-  const xs = dated.map((e) => day(effectiveOf(e)!));
-  const ys = dated.map((e) => Date.parse(e.recordedAt));
-  const span = (values: number[], pad: number) => [Math.min(...values) - pad, Math.max(...values) + pad] as const;
+  const places = effectivePlaces(history);
+  const placed = history.map((e, index) => ({ e, index, x: places[index] === undefined ? undefined : day(places[index]!), y: Date.parse(e.recordedAt) }))
+    .filter((p): p is { e: HistoryEntry; index: number; x: number; y: number } => p.x !== undefined);
+  const dated = placed.map((p) => p.e);
+  const xs = placed.map((p) => p.x);
+  const ys = placed.map((p) => p.y);
+  // Not Math.min(...values): spreading thousands of arguments is slow and overflows the stack on long histories.
+  const span = (values: number[], pad: number) => [values.reduce((a, b) => Math.min(a, b)) - pad, values.reduce((a, b) => Math.max(a, b)) + pad] as const;
   const [xMin, xMax] = xs.length ? span(xs, 30 * 86_400_000) : [now - 1e10, now];
   const [yMin] = ys.length ? span(ys, 3_600_000) : [now - 1e9];
-  const yMax = Math.max(now, ...ys) + 3_600_000;
+  const yMax = Math.max(now, ys.length ? span(ys, 0)[1] : now) + 3_600_000;
 
   // One rectangle per designation: [effective start, delisting or edge) x [recorded, top).
   const rects = new Map<string, { x0: number; x1: number; y0: number; name: string }>();
   for (const e of dated) {
-    const id = String((e.data as { designationId?: string }).designationId ?? (e.data as { regime?: string }).regime ?? e.eventId);
+    const id = String(designationOf(e) ?? (e.data as { regime?: string }).regime ?? e.eventId);
     if (e.type === 'SubjectDesignated') rects.set(id, { x0: day(effectiveOf(e)!), x1: xMax, y0: Date.parse(e.recordedAt), name: id });
     if (e.type === 'SubjectDelisted') {
-      const r = [...rects.values()].find((x) => x.name.startsWith(String((e.data as { regime?: string }).regime)));
+      const r = rects.get(id) ?? [...rects.values()].find((x) => x.name.startsWith(String((e.data as { regime?: string }).regime)));
       if (r) r.x1 = day(effectiveOf(e)!);
     }
   }
@@ -47,17 +67,15 @@ export function bitemporalOption(history: HistoryEntry[], now = Date.now()) {
     symbol: EVENT_STYLE[type]!.symbol,
     symbolSize: 16,
     itemStyle: { color: EVENT_STYLE[type]!.color, borderColor: '#000', borderWidth: 1 },
-    data: history
-      .map((e, index) => ({ e, index }))
-      .filter(({ e }) => e.type === type && effectiveOf(e) !== undefined)
-      .map(({ e, index }) => ({ value: [day(effectiveOf(e)!), Date.parse(e.recordedAt)], historyIndex: index, name: `${e.type} ${effectiveOf(e)}` })),
+    data: placed
+      .filter(({ e }) => e.type === type)
+      .map(({ e, index, x, y }) => ({ value: [x, y], historyIndex: index, name: `${e.type} ${places[index]}` })),
   }));
 
   // The dashed drop from each correction to the recorded time of what it corrects: the "fixing the past" cue.
-  const links = history.filter((e) => e.type === 'DesignationCorrected' && effectiveOf(e) !== undefined).map((e) => {
-    const x = day(effectiveOf(e)!);
-    const target = [...rects.values()].find((r) => r.x0 <= x);
-    return [[x, Date.parse(e.recordedAt)], [x, target?.y0 ?? yMin]];
+  const links = placed.filter(({ e }) => e.type === 'DesignationCorrected').map(({ e, x, y }) => {
+    const target = rects.get(designationOf(e) ?? '') ?? [...rects.values()].find((r) => r.x0 <= x);
+    return [[x, y], [x, target?.y0 ?? yMin]];
   });
 
   return {

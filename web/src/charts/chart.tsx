@@ -1,14 +1,17 @@
-/** An ECharts instance bound to a div: created once, given new options on each render, disposed on unmount. */
+/**
+ * An ECharts instance bound to a div: created once, given new options on each render, disposed on unmount.
+ * `renderer: 'svg'` puts every mark in the DOM (readable by tests and assistive tools); canvas is the default.
+ */
 import { useEffect, useRef } from 'preact/hooks';
 import { echarts } from './echarts';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
 
-export function Chart(props: { option: Option; label: string; onClick?: (params: { seriesIndex?: number; dataIndex: number; data: unknown }) => void; height?: number }) {
+export function Chart(props: { option: Option; label: string; onClick?: (params: { seriesIndex?: number; dataIndex: number; data: unknown }) => void; height?: number; renderer?: 'canvas' | 'svg' }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init>>(undefined);
   useEffect(() => {
-    const instance = echarts.init(ref.current!);
+    const instance = echarts.init(ref.current!, undefined, { renderer: props.renderer ?? 'canvas' });
     chart.current = instance;
     const onResize = () => instance.resize();
     addEventListener('resize', onResize);

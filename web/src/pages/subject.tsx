@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, instantOf, query, token } from '../api';
-import { bitemporalOption, EVENT_STYLE, effectiveOf } from '../charts/bitemporal';
+import { bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces } from '../charts/bitemporal';
 import { Chart } from '../charts/chart';
 import { attempt, ErrorBox, TimeFields } from '../components';
 import type { HistoryEntry, Identity, SubjectResult } from '../types';
@@ -37,6 +37,7 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
   }, [id]);
 
   const option = useMemo(() => bitemporalOption(history), [history]);
+  const places = useMemo(() => effectivePlaces(history), [history]);
   const latest = [...history].reverse().find((e) => (e.data as { identity?: Identity }).identity !== undefined);
   const identity = subject?.designations[0]?.identity ?? (latest?.data as { identity?: Identity } | undefined)?.identity;
   const byRegime = new Map<string, NonNullable<typeof subject>['designations']>();
@@ -74,10 +75,10 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
       <div class="card">
         <h2>History: effective time against recorded time</h2>
         <p class="legend-note">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects.</p>
-        <Chart option={option} label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        <Chart option={option} renderer="svg" label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
         <ol class="events">
           {history.map((e, i) => (
-            <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {effectiveOf(e) ?? '-'}, recorded {e.recordedAt}</button></li>
+            <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {places[i] ?? '-'}, recorded {e.recordedAt}</button></li>
           ))}
         </ol>
       </div>
@@ -89,15 +90,20 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
 function Provenance({ entry, previous, onClose }: { entry: HistoryEntry; previous: HistoryEntry | undefined; onClose: () => void }) {
   const [docError, setDocError] = useState<string>();
   const sha = typeof entry.source.sha256 === 'string' ? entry.source.sha256 : undefined;
-  // The archived file needs the bearer token, so it is fetched here rather than linked bare.
-  const openDocument = async () => {
+  // The archived file needs the bearer token, so it is fetched here and handed to the browser as a download
+  // (a bare link would go without the token and get a 401).
+  const downloadDocument = async () => {
     setDocError(undefined);
     const response = await fetch(`/documents/${sha}`, { headers: { authorization: `Bearer ${token.get() ?? ''}` } }).catch(() => undefined);
-    if (response === undefined) return setDocError('The service cannot be reached.');
+    if (response === undefined) return setDocError('The service cannot be reached: it may be down or restarting. Try again shortly.');
     if (response.status === 404) return setDocError('No archived file for this sha256 (or this service does not archive documents).');
     if (!response.ok) return setDocError(`The document could not be fetched (HTTP ${response.status}).`);
-    const url = URL.createObjectURL(await response.blob());
-    open(url, '_blank', 'noopener');
+    const type = response.headers.get('content-type') ?? '';
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `${sha}${type.includes('xml') ? '.xml' : type.includes('csv') ? '.csv' : ''}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   };
   return (
     <aside class="card provenance" aria-label="Provenance" data-testid="provenance">
@@ -105,9 +111,9 @@ function Provenance({ entry, previous, onClose }: { entry: HistoryEntry; previou
       <dl>
         <dt>Actor</dt><dd>{entry.actor.id} ({entry.actor.kind})</dd>
         <dt>Recorded at</dt><dd>{entry.recordedAt}</dd>
-        <dt>Effective from</dt><dd>{effectiveOf(entry) ?? '-'}</dd>
+        <dt>Effective from</dt><dd>{effectiveOf(entry) ?? (entry.type === 'DesignationCorrected' ? 'no date changed (fixes the record of the designation)' : '-')}</dd>
         <dt>Source</dt><dd>{String(entry.source.publisher ?? '')} {String(entry.source.documentRef ?? entry.source.url ?? '')}</dd>
-        <dt>Source file sha256</dt><dd>{sha ? <>{sha} <button type="button" onClick={openDocument}>Open archived file</button></> : 'none (not an import)'}</dd>
+        <dt>Source file sha256</dt><dd>{sha ? <>{sha} <button type="button" onClick={downloadDocument}>Download archived file</button></> : 'none (not an import)'}</dd>
         <dt>Event hash</dt><dd><code>{entry.hash}</code></dd>
         <dt>Chain link (previous event of the stream)</dt><dd>{previous ? <code>{previous.hash}</code> : entry.revision === 0 ? 'first event of its stream' : `revision ${entry.revision - 1}`}</dd>
         <dt>Command id</dt><dd>{entry.commandId ?? '-'}</dd>
