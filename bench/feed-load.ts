@@ -38,6 +38,7 @@ function startService(): Promise<{ url: string; child: ChildProcess; stop: () =>
       LEDGER_STORE: 'sqlite',
       LEDGER_DB_PATH: dbPath,
       LEDGER_VIEWS_PATH: join(dir, 'views.db'),
+      LEDGER_WATCHLISTS_DB: join(dir, 'watchlists.db'),
       LEDGER_HTTP_HOST: '127.0.0.1',
       LEDGER_HTTP_PORT: '0',
       LEDGER_TOKENS: `bench:reader:${TOKEN}`,
