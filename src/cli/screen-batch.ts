@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Projector } from '../projector/projector';
 import { QueryParameterError } from '../queries/types';
-import { decodeBatchOptions, ndjson, planBatch, readBatchInput, screenBatch, ScreeningService, type BatchFormat } from '../screening';
+import { decodeBatchOptions, ndjson, planBatch, readBatchInput, receiptOf, screenBatch, ScreeningService, type BatchFormat } from '../screening';
 import { fail, READS, viewsPathFrom, withLedger } from './context';
 import { EXIT } from './exit-codes';
 import { givenOnly, numberOrText, optionName } from './screen-options';
@@ -76,8 +76,9 @@ export async function screenBatchCommand(options: BatchCliOptions): Promise<void
     const projector = Projector.open(ledger.store, viewsPathFrom(global));
     try {
       await projector.catchUp();
-      const service = new ScreeningService(projector);
-      await writeAll(ndjson(screenBatch(readBatchInput(input, format), plan, (query, basis) => service.screenAt(query, basis))));
+      // One index for the whole batch: every line answers at the same position.
+      const { index, position } = new ScreeningService(projector).current();
+      await writeAll(ndjson(screenBatch(readBatchInput(input, format), plan, (query, basis) => receiptOf(index, position, query, basis))));
     } finally {
       await projector.close();
     }

@@ -43,8 +43,7 @@ export class ScreeningService {
     return compareReceipts(receipt, this.screenAt(receipt.query, { asOf: receipt.basis.asOf, knownAt: receipt.basis.knownAt }));
   }
 
-  /** One query at a basis already resolved (the batch screener fixes its basis once for every line). */
-  screenAt(query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
+  private screenAt(query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
     const { index, position } = this.current();
     return receiptOf(index, position, query, basis);
   }

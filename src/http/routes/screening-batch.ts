@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable, Transform } from 'node:stream';
-import { decodeBatchOptions, ndjson, planBatch, readBatchInput, screenBatch, type BatchFormat, type ScreeningService } from '../../screening';
+import { decodeBatchOptions, ndjson, planBatch, readBatchInput, receiptOf, screenBatch, type BatchFormat, type ScreeningService } from '../../screening';
 import { HttpError, badParameter } from '../errors';
 import { asOfParam, checkKnownParameters, TIME_PARAMETERS, FILTER_PARAMETERS, type RawQuery } from '../query-params';
 import { errorResponses } from '../schemas';
@@ -117,9 +117,10 @@ export async function screeningBatchRoute(app: FastifyInstance, service: () => S
       if (format === undefined || !(request.body instanceof Readable)) {
         throw new HttpError(415, { error: 'unsupported-media-type', message: 'send the batch as application/x-ndjson or text/csv' });
       }
-      const screener = service();
-      screener.current(); // build the index before answering 200, so a failure is still an error status
-      const answers = ndjson(screenBatch(readBatchInput(request.body, format), plan, (query, basis) => screener.screenAt(query, basis)));
+      // One index for the whole batch, built before answering 200 (a failure is still an error status): every line
+      // answers at the same position, and a projector moving meanwhile does not rebuild the index mid-batch.
+      const { index, position } = service().current();
+      const answers = ndjson(screenBatch(readBatchInput(request.body, format), plan, (query, basis) => receiptOf(index, position, query, basis)));
       return reply.type('application/x-ndjson').send(Readable.from(answers));
     },
   );

@@ -13,7 +13,7 @@ import type { RawLine } from './input';
 import { decodeBatchLine } from './line-codec';
 import { matchChanges } from './lookback';
 
-/** Screens one query at one basis, with its receipt (ScreeningService.screenAt). */
+/** Screens one query at one basis, with its receipt (receiptOf over one index, pinned for the batch). */
 export type ScreenAt = (query: ScreeningQuery, basis: Basis) => Receipt;
 
 export type BatchAnswer =
