@@ -116,6 +116,12 @@ export async function fetchDocument(startUrl: string, spoolPath: string, expecte
 async function spool(body: AsyncIterable<Buffer> & { destroy(): void }, path: string, expected: Expected, limits: FetchLimits, url: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   const out = createWriteStream(path);
+  // A disk error, or a write still in flight when a failed download destroys the stream (ERR_STREAM_DESTROYED),
+  // is emitted as 'error': without a listener that is an uncaught exception that takes the process down.
+  let writeError: Error | undefined;
+  out.on('error', (error) => {
+    writeError ??= error;
+  });
   let size = 0;
   let head: Buffer | undefined = Buffer.alloc(0);
   try {
@@ -137,6 +143,7 @@ async function spool(body: AsyncIterable<Buffer> & { destroy(): void }, path: st
       const problem = sniffProblem(head, expected);
       if (problem !== undefined) throw new FetchError(`${problem}: ${url}`, false);
     }
+    if (writeError !== undefined) throw writeError;
     out.end();
     await once(out, 'finish');
     return { sha256: hash.digest('hex'), size };
