@@ -138,4 +138,25 @@ describe.skipIf(!HAVE_CHROMIUM)('subject page evidence in Chromium', { timeout: 
     // Then the page says there is no archived file, instead of a blank tab
     await expect.poll(() => page.getByTestId('provenance').getByRole('alert').textContent()).toContain('No archived file for this sha256');
   });
+
+  it('lists a long history a page at a time, and the rest on request', async () => {
+    // Given a subject with 105 events (a designation and 104 amendments)
+    const post = async (path: string, data: unknown) => {
+      const response = await fetch(`${session.service.url}/subjects/web-long-history/${path}`, { method: 'POST', headers: writerHeaders, body: JSON.stringify({ data, source: { publisher: 'browser test' } }) });
+      expect(response.status, await response.text()).toBe(201);
+    };
+    await post('designations', { kind: 'person', identity: { names: [{ name: 'LONG History Person', quality: 'primary', script: 'Latn' }] }, authority: 'EU', regime: 'EU:RUS', measures: ['asset-freeze'], legalBasis: ['EU-RUS-PACKAGE-15'], effectiveFrom: '2020-01-01' });
+    for (let i = 1; i <= 104; i++) {
+      const effectiveFrom = new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
+      await post('amendments', { regime: 'EU:RUS', effectiveFrom, changes: { measures: i % 2 === 0 ? ['asset-freeze'] : ['asset-freeze', 'travel-ban'] } });
+    }
+    // When its page opens
+    const page = await session.open();
+    await session.subjectPage(page, 'web-long-history');
+    // Then the first 100 are listed, with a button for the remaining 5 that lists them
+    await expect.poll(() => page.locator('ol.events li').count()).toBe(100);
+    await page.getByRole('button', { name: 'Show 5 more events (100 of 105 listed)' }).click();
+    await expect.poll(() => page.locator('ol.events li').count()).toBe(105);
+    expect(await page.getByRole('button', { name: /more events/ }).count()).toBe(0);
+  });
 });

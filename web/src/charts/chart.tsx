@@ -16,12 +16,12 @@ export function Chart(props: { option: Option; label: string; onClick?: (params:
     const onResize = () => instance.resize();
     addEventListener('resize', onResize);
     return () => { removeEventListener('resize', onResize); instance.dispose(); };
-  }, []);
+  }, [props.renderer]);
   useEffect(() => {
     const instance = chart.current!;
     instance.setOption(props.option, true);
     instance.off('click');
     if (props.onClick) instance.on('click', (p) => props.onClick!(p as never));
-  }, [props.option, props.onClick]);
+  }, [props.option, props.onClick, props.renderer]);
   return <div ref={ref} class="chart" role="img" aria-label={props.label} style={{ height: `${props.height ?? 320}px` }} />;
 }

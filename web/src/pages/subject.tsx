@@ -9,6 +9,12 @@ import { Chart } from '../charts/chart';
 import { attempt, ErrorBox, TimeFields } from '../components';
 import type { HistoryEntry, Identity, SubjectResult } from '../types';
 
+// Measured (bench/web-pages.ts): 1,000 list items and 1,000 SVG marks cost most of a long history's render.
+// So the list shows a page at a time, and the picture is SVG (its marks in the DOM, for tests and assistive
+// tools) up to SVG_MARKS events and canvas beyond, which draws many marks faster.
+const LIST_PAGE = 100;
+const SVG_MARKS = 300;
+
 export function SubjectPage({ id, params }: { id: string; params: URLSearchParams }) {
   const [asOf, setAsOf] = useState(params.get('asOf') ?? '');
   const [knownAt, setKnownAt] = useState(params.get('knownAt') ?? '');
@@ -16,6 +22,7 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
   const [unknownAt, setUnknownAt] = useState<string>();
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [selected, setSelected] = useState<number>();
+  const [listed, setListed] = useState(LIST_PAGE);
   const [error, setError] = useState<string>();
 
   const load = async () => {
@@ -75,12 +82,15 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
       <div class="card">
         <h2>History: effective time against recorded time</h2>
         <p class="legend-note">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects.</p>
-        <Chart option={option} renderer="svg" label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        <Chart option={option} renderer={history.length <= SVG_MARKS ? 'svg' : 'canvas'} label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
         <ol class="events">
-          {history.map((e, i) => (
+          {history.slice(0, listed).map((e, i) => (
             <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {places[i] ?? '-'}, recorded {e.recordedAt}</button></li>
           ))}
         </ol>
+        {history.length > listed && (
+          <button type="button" onClick={() => setListed(listed + LIST_PAGE)}>Show {Math.min(LIST_PAGE, history.length - listed)} more events ({listed} of {history.length} listed)</button>
+        )}
       </div>
       {selected !== undefined && history[selected] && <Provenance entry={history[selected]!} previous={history.slice(0, selected).reverse().find((p) => p.revision === history[selected]!.revision - 1)} onClose={() => setSelected(undefined)} />}
     </section>
