@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { open } from 'node:fs/promises';
 import { badParameter, notFound } from '../http/errors';
+import { checkKnownParameters, type RawQuery } from '../http/query-params';
 import { errorResponses } from '../http/schemas';
 import type { DocumentArchive } from './archive';
 import { InvalidDocumentIdError, assertDocumentId } from './document-id';
@@ -43,6 +44,8 @@ export async function documentRoutes(app: FastifyInstance, options: { archive: D
       },
     },
     async (request, reply) => {
+      // The route takes no parameters: a misspelt one is refused, never ignored (issue 10 item 4).
+      checkKnownParameters(request.query as RawQuery, []);
       let id: string;
       try {
         id = assertDocumentId(request.params.sha256);

@@ -1,5 +1,6 @@
 /** `GET /sources` (reader): each source's status, as `sanctions-ledger sources --json` prints it. */
 import type { FastifyInstance } from 'fastify';
+import { checkKnownParameters, type RawQuery } from '../http/query-params';
 import type { SourceStatus } from './status';
 
 export interface SourcesRouteOptions {
@@ -39,6 +40,10 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
         response: { 200: { type: 'object', properties: { sources: { type: 'array', items: statusSchema } } } },
       },
     },
-    async () => ({ sources: options.statuses() }),
+    async (request) => {
+      // No parameters: a filter that is not one (`?name=un`) must not answer with every source, silently.
+      checkKnownParameters(request.query as RawQuery, []);
+      return { sources: options.statuses() };
+    },
   );
 }
