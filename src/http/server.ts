@@ -67,8 +67,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 1000 },
     genReqId: () => randomUUID(),
     // Errors raised before routing (a path with a broken percent-encoding) bypass the error handler.
-    frameworkErrors: (error, _request, reply) => {
-      (reply as FastifyReply).code(400).send({ error: 'bad-url', message: `the URL is not valid: ${error.message}` });
+    // The onRequest length check comes after routing, so a path segment past maxParamLength lands here first:
+    // an over-long URL is still 414, and the message never echoes more than the start of the URL.
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.length > MAX_URL_LENGTH) {
+        return (reply as FastifyReply).code(414).send({ error: 'uri-too-long', message: `the URL is longer than ${MAX_URL_LENGTH} bytes` });
+      }
+      const message = error.message.length > 300 ? `${error.message.slice(0, 297)}...` : error.message;
+      (reply as FastifyReply).code(400).send({ error: 'bad-url', message: `the URL is not valid: ${message}` });
     },
     return503OnClosing: true,
   });
