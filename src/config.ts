@@ -32,8 +32,8 @@ export const CONFIG_VARIABLES = {
   LEDGER_LOG_LEVEL: 'level of the structured (pino JSON) log: fatal, error, warn, info (default), debug, trace, silent',
   LEDGER_READY_MAX_LAG: 'GET /ready fails while the read models are more than this many events behind the log (default 1000)',
   // Change notifications (DESIGN.md section 9): the Kafka publisher and the feeds.
-  LEDGER_FEED_MAX_CONNECTIONS: 'open GET /feed streams the service serves in total; beyond it 503 with Retry-After (default 1000)',
-  LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN: 'open GET /feed streams per token (anonymous reads count as one token); beyond it 429 with Retry-After (default 50)',
+  LEDGER_FEED_MAX_CONNECTIONS: 'open GET /feed streams the service serves in total, and apart from them GET /watchlists/{id}/feed streams; beyond it 503 with Retry-After (default 1000)',
+  LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN: 'open GET /feed streams per token, and apart from them GET /watchlists/{id}/feed streams (anonymous reads count as one token); beyond it 429 with Retry-After (default 50)',
   LEDGER_FEED_SLOW_CLIENT_MS: 'a GET /feed stream whose client has not read for this long (its socket buffer full) is closed; it resumes with Last-Event-ID (default 30000)',
   KAFKA_BROKERS: 'Kafka bootstrap brokers for the publisher, comma-separated host:port (default 127.0.0.1:9092)',
   LEDGER_KAFKA_TOPIC: 'Kafka topic the publisher writes change notifications to (default sanctions.changes)',

@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'node:net';
 
-const STREAMING_ROUTES = new Set(['/feed']);
+const STREAMING_ROUTES = new Set(['/feed', '/watchlists/:id/feed']);
 
 /** Prepares an app for closeServer: streaming sockets are remembered, answers during the close end their socket. */
 export function prepareForClose(app: FastifyInstance): void {

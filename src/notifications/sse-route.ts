@@ -14,6 +14,7 @@ import type { EventStore } from '../store/event-store';
 import { badParameter, HttpError } from '../http/errors';
 import { checkKnownParameters, textParam } from '../http/query-params';
 import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from './feed';
+import { FeedConnections } from './feed-connections';
 import { MappedEvents } from './mapped-events';
 import { writeOrDrop } from './slow-client';
 
@@ -39,7 +40,7 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
   const { store } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const limits = { ...feedLimits(), ...options.limits };
-  const connections = new FeedConnections(limits);
+  const connections = new FeedConnections(limits, 'change feeds');
   // One mapping for all streams: clients catching up over the same range build each CloudEvent once.
   const mapped = new MappedEvents(store, options.source);
 
@@ -117,46 +118,5 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
     }
   });
 };
-
-/** Counts open streams, in total and per token, against the caps. */
-class FeedConnections {
-  private total = 0;
-  private readonly perHolder = new Map<string, number>();
-
-  constructor(private readonly limits: FeedLimits) {}
-
-  refusal(holder: string): { status: 429 | 503; error: string; message: string } | undefined {
-    if ((this.perHolder.get(holder) ?? 0) >= this.limits.maxConnectionsPerToken) {
-      return {
-        status: 429,
-        error: 'too-many-feeds',
-        message: `this token already has ${this.limits.maxConnectionsPerToken} open change feeds (LEDGER_FEED_MAX_CONNECTIONS_PER_TOKEN); close one or retry later`,
-      };
-    }
-    if (this.total >= this.limits.maxConnections) {
-      return {
-        status: 503,
-        error: 'feed-capacity',
-        message: `the service already serves ${this.limits.maxConnections} change feeds (LEDGER_FEED_MAX_CONNECTIONS); retry later`,
-      };
-    }
-    return undefined;
-  }
-
-  /** Takes a slot; the returned function frees it (once). */
-  take(holder: string): () => void {
-    this.total += 1;
-    this.perHolder.set(holder, (this.perHolder.get(holder) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.total -= 1;
-      const left = (this.perHolder.get(holder) ?? 1) - 1;
-      if (left === 0) this.perHolder.delete(holder);
-      else this.perHolder.set(holder, left);
-    };
-  }
-}
 
 export default sseFeedRoute;

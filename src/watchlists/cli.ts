@@ -51,13 +51,14 @@ async function withWatchlists<T>(options: DbOption, run: (watchlists: Watchlists
   return withLedger(async (ledger, global) => {
     const projector = Projector.open(ledger.store, viewsPathFrom(global));
     const store = WatchlistStore.open(dbPath(options));
+    const { source } = watchlistConfig();
     try {
       let screener: WatchlistScreener | undefined;
       if (screen) {
         await projector.catchUp();
-        screener = new WatchlistScreener(store, new ScreeningService(projector));
+        screener = new WatchlistScreener(store, new ScreeningService(projector), { source });
       }
-      return await run(new Watchlists(store, screener));
+      return await run(new Watchlists(store, screener, { source }));
     } catch (error) {
       if (error instanceof UnknownWatchlistError) fail(EXIT.invalidInput, error.message);
       if (error instanceof WatchlistExistsError) fail(EXIT.conflict, error.message);

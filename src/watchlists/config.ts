@@ -1,4 +1,5 @@
 /** The watchlist settings from the environment (names and meanings in src/config.ts CONFIG_VARIABLES). */
+import { DEFAULT_CLOUDEVENT_SOURCE } from '../notifications/cloud-event';
 import { DEFAULT_WATCHLIST_TOPIC } from './kafka-relay';
 
 export interface WatchlistConfig {
@@ -9,6 +10,8 @@ export interface WatchlistConfig {
   readonly inService: boolean;
   /** Relay the notifications to Kafka (in the service, or always in `sanctions-ledger watch`). */
   readonly kafka: boolean;
+  /** The CloudEvents `source` of every watchlist notification: the ledger's own (LEDGER_CLOUDEVENTS_SOURCE). */
+  readonly source: string;
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -27,5 +30,6 @@ export function watchlistConfig(env: NodeJS.ProcessEnv = process.env): Watchlist
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter((b) => b !== ''),
     inService: flag(env, 'LEDGER_WATCH_IN_SERVICE', true),
     kafka: flag(env, 'LEDGER_WATCHLIST_KAFKA', false),
+    source: env.LEDGER_CLOUDEVENTS_SOURCE || DEFAULT_CLOUDEVENT_SOURCE,
   };
 }

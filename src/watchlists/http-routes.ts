@@ -1,8 +1,8 @@
 /**
  * The watchlist routes (DESIGN.md section 13): writer role to change, reader role to read. Bodies are decoded by
  * the entry codec (400 naming each field); an unknown watchlist is 404; a JSON body over the server's limit is
- * 413. Bulk loads stream NDJSON or CSV (`POST /watchlists/{id}/bulk`) under their own byte limit. Watchlist
- * names are the caller's data: no route logs a body.
+ * 413. Bulk loads stream NDJSON or CSV (`POST /watchlists/{id}/bulk`) under their own byte limit; the SSE feed
+ * is watchlist-feed.ts. Watchlist names are the caller's data: no route logs a body.
  */
 import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +14,7 @@ import { BulkLoadError } from './bulk-load';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
 import { UnknownWatchlistError, WatchlistExistsError, Watchlists } from './watchlists';
+import { WatchlistFeed, type WatchlistFeedOptions } from './watchlist-feed';
 import type { WatchlistStore } from './watchlist-store';
 
 export const DEFAULT_BULK_LIMIT = 256 * 1024 * 1024;
@@ -22,8 +23,8 @@ export interface WatchlistRoutesOptions {
   readonly store: WatchlistStore;
   readonly screener?: WatchlistScreener;
   readonly bulkLimit?: number;
-  readonly heartbeatMs?: number;
-  readonly pollMs?: number;
+  /** The SSE feed's heartbeat and connection caps (watchlist-feed.ts). */
+  readonly feed?: WatchlistFeedOptions;
 }
 
 const invalid = (errors: readonly FieldError[]) =>
@@ -75,6 +76,7 @@ const doc = (summary: string) => ({ tags: ['watchlists'], summary, security });
 export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRoutesOptions): Promise<void> {
   const watchlists = new Watchlists(options.store, options.screener);
   const bulkLimit = options.bulkLimit ?? DEFAULT_BULK_LIMIT;
+  const feed = new WatchlistFeed(options.store, options.feed);
   // Bulk bodies are streamed to the loader, not buffered (the server's 1 MB JSON limit does not apply to them).
   for (const type of ['application/x-ndjson', 'text/csv']) {
     app.addContentTypeParser(type, { bodyLimit: bulkLimit }, (_request, payload, done) => done(null, payload));
@@ -146,34 +148,9 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     return { watchlistId: id, entryId, notifications: guarded(() => watchlists.history(id, entryId)) };
   });
 
-  app.get('/watchlists/:id/feed', { config: { access: 'read' as const }, schema: doc('Server-Sent Events: this watchlist\'s match notifications (CloudEvents JSON), resumable with Last-Event-ID') }, async (request, reply) => {
+  app.get('/watchlists/:id/feed', { config: { access: 'read' as const }, schema: doc("Server-Sent Events: this watchlist's match notifications (CloudEvents JSON), resumable with Last-Event-ID or ?after") }, async (request, reply) => {
     const id = idOf(request.params, 'id');
-    guarded(() => watchlists.matches(id));
-    const from = String(request.headers['last-event-id'] ?? (request.query as { after?: string }).after ?? '0');
-    if (!/^\d{1,15}$/.test(from)) throw invalid([{ path: 'Last-Event-ID', expected: 'a notification sequence number', actual: 'another value' }]);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': sanctions-ledger watchlist feed\n\n');
-    let after = Number(from);
-    let closed = false;
-    res.on('close', () => (closed = true));
-    let sinceBeat = 0;
-    const pollMs = options.pollMs ?? 50;
-    while (!closed) {
-      const page = options.store.notificationsAfter(after, { watchlistId: id, limit: 200 });
-      for (const n of page) res.write(`id: ${n.seq}\nevent: ${n.event.type}\ndata: ${JSON.stringify(n.event)}\n\n`);
-      if (page.length > 0) after = page[page.length - 1]!.seq;
-      if (page.length < 200) {
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-        sinceBeat += pollMs;
-        if (sinceBeat >= (options.heartbeatMs ?? 15_000)) {
-          sinceBeat = 0;
-          if (!closed) res.write(': heartbeat\n\n');
-        }
-      }
-      if (!options.store.db.open) break;
-    }
-    if (!res.writableEnded) res.end();
+    guarded(() => watchlists.known(id));
+    return feed.serve(id, request, reply);
   });
 }

@@ -5,7 +5,7 @@
  * notifications stay in order on one partition. Pure.
  */
 import type { Message } from 'kafkajs';
-import { cloudEventType, DEFAULT_CLOUDEVENT_SOURCE, type JsonCloudEventAttributes } from '../notifications/cloud-event';
+import { cloudEventType, type JsonCloudEventAttributes } from '../notifications/cloud-event';
 import type { Receipt } from '../screening';
 import type { ChangeKind, MatchChange } from './match-diff';
 
@@ -39,13 +39,16 @@ export interface WatchlistCloudEvent extends JsonCloudEventAttributes<WatchlistM
 
 export const entryKey = (watchlistId: string, entryId: string) => `${watchlistId}/${entryId}`;
 
-/** The CloudEvent around a notification's data: subject and partition key `<watchlist>/<entry>`. */
-export function watchlistCloudEvent(kind: ChangeKind, data: WatchlistMatchData, context: { id: string; time: string; source?: string }): WatchlistCloudEvent {
+/**
+ * The CloudEvent around a notification's data: subject and partition key `<watchlist>/<entry>`. `source` has no
+ * default here: every kind of notification (screened, or ended by a removal) must carry the one configured source.
+ */
+export function watchlistCloudEvent(kind: ChangeKind, data: WatchlistMatchData, context: { id: string; time: string; source: string }): WatchlistCloudEvent {
   const key = entryKey(data.watchlistId, data.entryId);
   return {
     specversion: '1.0',
     id: context.id,
-    source: context.source ?? DEFAULT_CLOUDEVENT_SOURCE,
+    source: context.source,
     type: notificationType(kind),
     subject: key,
     time: context.time,
@@ -58,7 +61,7 @@ export function watchlistCloudEvent(kind: ChangeKind, data: WatchlistMatchData, 
 
 export function toNotification(
   change: MatchChange,
-  context: { watchlistId: string; entryId: string; receipt: Receipt; cause: Cause; id: string; time: string; source?: string },
+  context: { watchlistId: string; entryId: string; receipt: Receipt; cause: Cause; id: string; time: string; source: string },
 ): WatchlistCloudEvent {
   const data: WatchlistMatchData = {
     watchlistId: context.watchlistId,

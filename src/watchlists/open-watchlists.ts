@@ -22,11 +22,11 @@ export function openWatchlists(
   store: EventStore,
   readSide: FollowerReadSide,
   config: WatchlistConfig,
-  options: { kafka: boolean; source?: string; log?: (line: string) => void },
+  options: { kafka: boolean; log?: (line: string) => void },
 ): OpenedWatchlists {
   const watchlists = WatchlistStore.open(config.dbPath);
   const log = options.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} watchlists: ${line}\n`));
-  const follower = new WatchlistFollower(store, readSide, watchlists, { log, ...(options.source === undefined ? {} : { source: options.source }) });
+  const follower = new WatchlistFollower(store, readSide, watchlists, { log, source: config.source });
   const relay = options.kafka ? new WatchlistKafkaRelay(watchlists, { brokers: config.brokers, topic: config.topic, log }) : undefined;
   return {
     store: watchlists,

@@ -14,7 +14,7 @@ export interface RemovalContext {
   readonly reason: RemovalReason;
   readonly time: string;
   readonly newId: () => string;
-  readonly source?: string;
+  readonly source: string;
 }
 
 /** In a stable order (subject, designation), like the screener's changes, for reproducible outboxes. */
@@ -34,7 +34,7 @@ export function endedOnRemoval(stored: readonly StoredMatch[], context: RemovalC
         cause: { by: context.reason },
         receipt: null,
       },
-      { id: context.newId(), time: context.time, ...(context.source === undefined ? {} : { source: context.source }) },
+      { id: context.newId(), time: context.time, source: context.source },
     ),
   );
 }

@@ -11,6 +11,7 @@
  * Each change becomes a notification row and moves the current match, in the caller's transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_CLOUDEVENT_SOURCE } from '../notifications/cloud-event';
 import { MAX_LIMIT, ScreeningIndex, type ScreeningEntry, type ScreeningService } from '../screening';
 import { queryOf, type WatchlistEntry } from './entry-codec';
 import { diffMatches } from './match-diff';
@@ -19,6 +20,7 @@ import type { Located, WatchlistStore } from './watchlist-store';
 import { nameKeys, identifierKey } from './candidate-keys';
 
 export interface ScreenerOptions {
+  /** The CloudEvents `source` of the notifications (watchlistConfig().source; default the ledger's default). */
   readonly source?: string;
   readonly now?: () => Date;
 }
@@ -27,11 +29,16 @@ export interface ScreenerOptions {
 const requestOf = (entry: WatchlistEntry) => ({ ...queryOf(entry), limit: MAX_LIMIT });
 
 export class WatchlistScreener {
+  /** Also the source of the Ended notifications of removals (watchlists.ts), so every notification has one source. */
+  readonly source: string;
+
   constructor(
     private readonly store: WatchlistStore,
     private readonly screening: ScreeningService,
     private readonly options: ScreenerOptions = {},
-  ) {}
+  ) {
+    this.source = options.source ?? DEFAULT_CLOUDEVENT_SOURCE;
+  }
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
@@ -92,7 +99,7 @@ export class WatchlistScreener {
           cause: cause ?? causeOf!(change.subjectId),
           id: randomUUID(),
           time,
-          ...(this.options.source === undefined ? {} : { source: this.options.source }),
+          source: this.source,
         }),
       );
     }

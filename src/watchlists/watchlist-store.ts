@@ -3,11 +3,16 @@
  * `secure_delete` overwrites deleted content with zeros, so a deleted watchlist leaves no name in the file's
  * pages; WAL is checkpointed (TRUNCATE) after a delete so the log file keeps none either. Every statement is
  * parameterised.
+ *
+ * Its notifier (the ledger's AppendNotifier) wakes every open watchlist feed when notifications commit: at once for
+ * commits of this process (the follower, a registration, a removal), and through ONE shared poll of the highest
+ * sequence, running only while a feed waits, for commits of another process on the same file (`watch`, the CLI).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScreeningMatch } from '../screening';
+import { AppendNotifier } from '../store/sqlite/append-notifier';
 import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
 import { entryKeys } from './candidate-keys';
@@ -33,10 +38,19 @@ export interface Located {
   readonly entry: WatchlistEntry;
 }
 
+export interface WatchlistStoreOptions {
+  /** How often the shared poll looks for notifications another process committed (default 50 ms). */
+  readonly crossProcessPollMs?: number;
+}
+
 export class WatchlistStore {
   private readonly s;
+  /** Wakes the watchlist feeds when notifications are committed (see the file comment). */
+  readonly notifier: AppendNotifier;
+  /** Set by `record` and cleared when the outermost transaction ends: the feeds are woken only by commits that recorded. */
+  private recordedInTransaction = false;
 
-  static open(path: string): WatchlistStore {
+  static open(path: string, options: WatchlistStoreOptions = {}): WatchlistStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('busy_timeout = 10000');
@@ -44,10 +58,14 @@ export class WatchlistStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(WATCHLISTS_SCHEMA + STAGING_SCHEMA);
-    return new WatchlistStore(db);
+    return new WatchlistStore(db, options);
   }
 
-  private constructor(readonly db: Database.Database) {
+  private constructor(
+    readonly db: Database.Database,
+    options: WatchlistStoreOptions,
+  ) {
+    this.notifier = new AppendNotifier(() => (this.db.open ? this.headSeq() : 0), options.crossProcessPollMs ?? 50);
     this.s = {
       insertWatchlist: db.prepare<[string, string, string]>('INSERT INTO watchlists (id, created_at, updated_at) VALUES (?, ?, ?)'),
       touch: db.prepare<[string, string]>('UPDATE watchlists SET updated_at = ? WHERE id = ?'),
@@ -94,6 +112,8 @@ export class WatchlistStore {
       unpublished: db.prepare<[number], { seq: number; event: string }>('SELECT seq, event FROM notifications WHERE published = 0 ORDER BY seq LIMIT ?'),
       markPublished: db.prepare<[string]>('UPDATE notifications SET published = 1 WHERE seq IN (SELECT value FROM json_each(?))'),
       lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM notifications'),
+      // AUTOINCREMENT never reuses a number, and sqlite_sequence keeps the highest one given even when its row is deleted.
+      headSeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'notifications'"),
       checkpoint: db.prepare<[string], { position: string; log_id: string }>('SELECT position, log_id FROM follower_checkpoint WHERE name = ?'),
       saveCheckpoint: db.prepare<[string, string, string]>(
         'INSERT INTO follower_checkpoint (name, position, log_id) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, log_id = excluded.log_id',
@@ -101,8 +121,16 @@ export class WatchlistStore {
     };
   }
 
+  /** Runs `run` in an IMMEDIATE transaction; once the outermost one committed notifications, wakes the feeds. */
   transaction<T>(run: () => T): T {
-    return this.db.transaction(run).immediate();
+    if (this.db.inTransaction) return this.db.transaction(run).immediate();
+    try {
+      const result = this.db.transaction(run).immediate();
+      if (this.recordedInTransaction) this.notifier.notify();
+      return result;
+    } finally {
+      this.recordedInTransaction = false;
+    }
   }
 
   exists(id: string): boolean {
@@ -197,6 +225,8 @@ export class WatchlistStore {
     const seq = Number(this.s.insertNotification.run(watchlistId, entryId, event.type, JSON.stringify(event)).lastInsertRowid);
     if (event.data.score === null || match === null) this.s.deleteMatch.run(watchlistId, entryId, subjectId, designationId);
     else this.s.putMatch.run(watchlistId, entryId, subjectId, designationId, match.score, JSON.stringify(match), seq);
+    if (this.db.inTransaction) this.recordedInTransaction = true;
+    else this.notifier.notify();
     return seq;
   }
 
@@ -218,6 +248,11 @@ export class WatchlistStore {
     return this.s.lastSeq.get()?.seq ?? 0;
   }
 
+  /** The highest notification sequence ever given (0: none yet), also when that notification was deleted since. */
+  headSeq(): number {
+    return this.s.headSeq.get()?.seq ?? 0;
+  }
+
   unpublished(limit: number): StoredNotification[] {
     return this.s.unpublished.all(limit).map(parseNotification);
   }
@@ -236,8 +271,10 @@ export class WatchlistStore {
     this.s.saveCheckpoint.run(name, position, logId);
   }
 
+  /** Closes the file and wakes the feeds waiting on it, so they end. */
   close(): void {
     if (this.db.open) this.db.close();
+    this.notifier.notify();
   }
 }
 

@@ -4,6 +4,7 @@
  * against the current state, in the same transaction that stores it (DESIGN.md section 13).
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_CLOUDEVENT_SOURCE } from '../notifications/cloud-event';
 import { bulkLoad } from './bulk-load';
 import type { WatchlistEntry } from './entry-codec';
 import type { StoredMatch } from './match-diff';
@@ -33,17 +34,21 @@ export interface Changed {
 }
 
 export interface WatchlistsOptions {
-  /** The CloudEvents `source` of the Ended notifications of removed entries (default the ledger's). */
+  /** The CloudEvents `source` of the Ended notifications of removed entries (default the screener's, which the follower shares). */
   readonly source?: string;
   readonly now?: () => Date;
 }
 
 export class Watchlists {
+  private readonly source: string;
+
   constructor(
     readonly store: WatchlistStore,
     private readonly screener: WatchlistScreener | undefined,
     private readonly options: WatchlistsOptions = {},
-  ) {}
+  ) {
+    this.source = options.source ?? screener?.source ?? DEFAULT_CLOUDEVENT_SOURCE;
+  }
 
   /**
    * Removes an entry and records an Ended notification (ids only) for each match it had, after its history is
@@ -58,7 +63,7 @@ export class Watchlists {
 
   private recordEnded(watchlistId: string, entryId: string, had: readonly StoredMatch[], reason: RemovalReason): void {
     const time = (this.options.now?.() ?? new Date()).toISOString();
-    const context = { watchlistId, entryId, reason, time, newId: randomUUID, ...(this.options.source === undefined ? {} : { source: this.options.source }) };
+    const context = { watchlistId, entryId, reason, time, newId: randomUUID, source: this.source };
     for (const event of endedOnRemoval(had, context)) this.store.record(event);
   }
 
@@ -66,7 +71,8 @@ export class Watchlists {
     return this.screener?.screenRegistered(watchlistId, entries) ?? 0;
   }
 
-  private known(id: string): void {
+  /** Throws UnknownWatchlistError (404) unless the watchlist exists. */
+  known(id: string): void {
     if (!this.store.exists(id)) throw new UnknownWatchlistError(id);
   }
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
   store = WatchlistStore.open(dbPath);
   follower = new WatchlistFollower(events, projector, store, { pollMs: 5 });
   follower.start();
-  app = await buildServer({ ledger, projector, auth: AUTH, logger: { level: 'trace', stream: log.stream } as never, watchlists: { store, screener: follower.registration, pollMs: 5 } });
+  app = await buildServer({ ledger, projector, auth: AUTH, logger: { level: 'trace', stream: log.stream } as never, watchlists: { store, screener: follower.registration } });
   await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
