@@ -18,8 +18,14 @@ export const TEXT_LIMITS = {
   text: 20_000,
 } as const;
 
-/** Only invisible characters: controls, format (zero-width, BOM, word joiner), separators and blanks. */
-const NO_VISIBLE_CHARACTER = /^[\p{C}\p{Z}\s\u200B-\u200D\u2060\uFEFF]*$/u;
+/**
+ * Only invisible characters: controls (C0, C1), format characters (zero-width, BOM, word joiner, bidi controls),
+ * separators and blanks, and combining marks with nothing to combine with (they draw on no letter).
+ */
+const NO_VISIBLE_CHARACTER = /^[\p{C}\p{Z}\p{M}\s]*$/u;
+
+/** True when a name has at least one character a reader can see (the rule of names in commands and queries). */
+export const hasVisibleCharacter = (text: string): boolean => !NO_VISIBLE_CHARACTER.test(text);
 
 interface AnyCodec {
   readonly _tag?: string;
@@ -94,7 +100,7 @@ export function strictFieldErrors(codec: t.Mixed, value: unknown, root = ''): Fi
       const limit = key === 'name' ? TEXT_LIMITS.name : TEXT_LIMITS.text;
       if (input.length > limit) {
         errors.push({ path, expected: `at most ${limit} characters`, actual: `${input.length} characters` });
-      } else if (key === 'name' && NO_VISIBLE_CHARACTER.test(input)) {
+      } else if (key === 'name' && !hasVisibleCharacter(input)) {
         errors.push({ path, expected: 'a name with at least one visible character', actual: JSON.stringify(input) });
       }
       continue;

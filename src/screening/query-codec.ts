@@ -4,16 +4,17 @@
  */
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { fieldErrors, type FieldError, Instant, IsoDate, Regime, SubjectKind } from '../../events';
+import { fieldErrors, type FieldError, hasVisibleCharacter, Instant, IsoDate, Regime, SubjectKind } from '../../events';
 
 export const MAX_NAME_LENGTH = 500;
 export const MAX_LIMIT = 100;
 
 const ScreenedName = new t.Type<string, string, unknown>(
-  'a name of 1 to 500 characters without control characters',
+  'a name of 1 to 500 characters, at least one of them visible, without control characters',
   (u): u is string => typeof u === 'string',
   (u, c) =>
-    typeof u === 'string' && u.trim().length > 0 && u.length <= MAX_NAME_LENGTH && !/[\u0000-\u001f\u007f]/.test(u) ? t.success(u) : t.failure(u, c),
+    // A name of zero-width, bidi or combining characters only would screen as nothing: it is not a name.
+    typeof u === 'string' && hasVisibleCharacter(u) && u.length <= MAX_NAME_LENGTH && !/[\u0000-\u001f\u007f]/.test(u) ? t.success(u) : t.failure(u, c),
   t.identity,
 );
 const BirthDate = new t.Type<string, string, unknown>(
