@@ -1,13 +1,13 @@
 /**
- * Screening against the read models: keeps a ScreeningIndex in step with the projector and answers with
- * receipts. The index is rebuilt from designation_segments whenever the projector's position has moved since
- * the last build (no projector hook exists yet for applying batches incrementally).
+ * Screening against the read models: keeps a ScreeningIndex in step with the projector (index-keeper.ts: the
+ * subjects changed since the last call are replaced, a rebuild only when that is cheaper) and answers with
+ * receipts.
  */
 import type Database from 'better-sqlite3';
 import { resolveAsOf, resolveKnownAt } from '../queries/time';
-import { ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningIndex } from './screening-index';
+import { DEFAULT_KEEPING, IndexKeeper, type IndexUpdate, type KeepingPolicy } from './index-keeper';
+import { ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, type Screener } from './screening-index';
 import { compareReceipts, seal, type Receipt, type VerifyOutcome } from './receipt';
-import { loadScreeningEntries } from './sqlite-source';
 import type { ScreeningQuery } from './types';
 import type { ScreeningRequest } from './query-codec';
 
@@ -17,19 +17,27 @@ export interface ScreeningReadSide {
 }
 
 export class ScreeningService {
-  private index: ScreeningIndex | undefined;
-  private builtAt: string | undefined | null = null;
+  private readonly keeper: IndexKeeper;
 
-  constructor(private readonly readSide: ScreeningReadSide) {}
+  constructor(
+    private readonly readSide: ScreeningReadSide,
+    policy: KeepingPolicy = DEFAULT_KEEPING,
+  ) {
+    this.keeper = new IndexKeeper(readSide.db, policy);
+  }
 
-  /** The index as of the projector's current position (rebuilt if the projector has moved). */
-  current(): { index: ScreeningIndex; position: string | undefined } {
+  /**
+   * The index as of the projector's current position, as a snapshot: it keeps answering at that position while
+   * later calls bring the index further (a batch pins one for all its lines).
+   */
+  current(): { index: Screener; position: string | undefined } {
     const position = this.readSide.position();
-    if (this.index === undefined || this.builtAt !== (position ?? undefined)) {
-      this.index = new ScreeningIndex(loadScreeningEntries(this.readSide.db));
-      this.builtAt = position;
-    }
-    return { index: this.index, position };
+    return { index: this.keeper.indexAt(position).snapshot(), position };
+  }
+
+  /** How the last call to current() brought the index to its position. */
+  get lastUpdate(): IndexUpdate {
+    return this.keeper.lastUpdate;
   }
 
   screen(request: ScreeningRequest, now: Date = new Date()): Receipt {
@@ -49,8 +57,8 @@ export class ScreeningService {
   }
 }
 
-/** Screens with an index built at `position` and seals the answer: what every screening answers. */
-export function receiptOf(index: ScreeningIndex, position: string | undefined, query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
+/** Screens with an index at `position` and seals the answer: what every screening answers. */
+export function receiptOf(index: Screener, position: string | undefined, query: ScreeningQuery, basis: { asOf: string; knownAt: string }): Receipt {
   const threshold = query.threshold ?? DEFAULT_THRESHOLD;
   const limit = query.limit ?? DEFAULT_LIMIT;
   const matches = index.screen(query, basis);

@@ -55,3 +55,18 @@ export function loadScreeningEntries(db: Database.Database, subjectIds?: readonl
       };
     });
 }
+
+/**
+ * The subjects whose events lie in (after, upTo]: the history read model records every event's position and
+ * subject, and the designation segments change only through events of a subject (src/projector/read-models/
+ * designations.ts), so these are exactly the subjects whose segments may differ between the two positions (a
+ * superset: events of a subject that change no segment are included too). At most `limit` of them (-1: all).
+ */
+export function subjectsChangedBetween(db: Database.Database, after: string | undefined, upTo: string, limit: number): string[] {
+  const rows = db
+    .prepare<[string, string, number], { subject_id: string }>(
+      'SELECT DISTINCT subject_id FROM history WHERE position > ? AND position <= ? AND subject_id IS NOT NULL LIMIT ?',
+    )
+    .all(after ?? '', upTo, limit);
+  return rows.map((r) => r.subject_id);
+}
