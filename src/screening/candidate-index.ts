@@ -12,7 +12,8 @@ import { tokenSimilarity, weight, type PreparedName } from './score';
 /** Names longer than this many tokens are not de-duplicated per token in the bound (it stays an upper bound). */
 const MASK_BITS = 30;
 
-function lookupKeys(token: string): string[] {
+/** Also the watchlist key index's (src/watchlists/candidate-keys.ts): both must look tokens up alike. */
+export function lookupKeys(token: string): string[] {
   const keys = [`k:${phoneticKey(token)}`, `p:${token.slice(0, 3)}`];
   if (token.length >= 5) keys.push(`s:${token.slice(-3)}`);
   // A changed, dropped or added letter in a short token leaves one deletion in common (SymSpell).

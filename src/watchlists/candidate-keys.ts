@@ -1,23 +1,31 @@
 /**
- * Candidate keys of a name: the same postings the screening index uses (src/screening/screening-index.ts):
- * each token's phonetic key, each token's 3-letter prefix and that of adjacent tokens run together. A watchlist
- * name and a listed name that share no key are never scored by the screening index either, so looking up the
- * listed names' keys in the watchlist's key index finds every entry screening could match. Identifiers key on
- * their normalised value. Pure.
+ * Candidate lookup for the follower: which watchlist entries screening could match with a listed name, found
+ * through an index, not a scan, and no broader than screening's own candidate search. Pure.
+ *
+ * The screening index (src/screening/candidate-index.ts) finds a listed name for a query only in two ways: a
+ * query token PAIRS with a listed token (they share a lookup key AND tokenSimilarity accepts the pair), or the
+ * names run together start alike (joined key). Identifiers match by value. So an entry is a candidate when:
+ * - one of its tokens pairs with a listed token the same way: the index keeps each distinct entry token under
+ *   the keys the screening index looks it up by (its own `lookupKeys`: `tokenProbeKeys`, in token_keys), a listed token probes
+ *   with the keys the screening index stores it under (`listedTokenKeys`), and each token found is kept only if
+ *   tokenSimilarity pairs it with that listed token; the entries holding a kept token (`t:<token>`) follow;
+ * - or its joined key is one of the listed name's (`j:`), or an identifier equals (`i:`).
+ * That is a superset of what screening can find (it also skips its commonest query tokens), so no entry it could
+ * match is missed; and, unlike bare keys, a shared phonetic key or prefix alone (Mohammed / Mahmoud / Mohsen) no
+ * longer makes a candidate. test/watchlists/candidate-keys.property.test.ts checks both against screening.
  */
-import { nameTokens, normaliseIdentifier, phoneticKey } from '../screening';
+import { nameTokens, normaliseIdentifier, phoneticKey, rawTokens } from '../screening';
+import { lookupKeys } from '../screening/candidate-index';
+import { tokenSimilarity } from '../screening/score';
 
-export function nameKeys(name: string): Set<string> {
-  const tokens = nameTokens(name);
-  const keys = new Set<string>();
-  tokens.forEach((token, i) => {
-    keys.add(`k:${phoneticKey(token)}`);
-    keys.add(`p:${token.slice(0, 3)}`);
-    const next = tokens[i + 1];
-    if (next !== undefined) keys.add(`p:${(token + next).slice(0, 3)}`);
-  });
-  return keys;
-}
+/** The keys screening looks a query (entry) token's partners up by; an initial also finds listed initials of its letter. */
+export const tokenProbeKeys = (token: string): string[] => (token.length === 1 ? [`i:${token}`] : [...lookupKeys(token), `i:${token[0]}`]);
+
+/** The keys screening stores a listed token under. */
+export const listedTokenKeys = (token: string): string[] => (token.length === 1 ? [`i:${token}`] : lookupKeys(token));
+
+const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
+const tokenKey = (token: string) => `t:${token}`;
 
 /** Identifiers shorter than 3 characters are not matched by screening (features.ts), so they get no key. */
 export function identifierKey(value: string): string | undefined {
@@ -25,11 +33,73 @@ export function identifierKey(value: string): string | undefined {
   return normalised.length < 3 ? undefined : `i:${normalised}`;
 }
 
-export function entryKeys(entry: { readonly name: string; readonly identifiers?: ReadonlyArray<{ readonly value: string }> }): string[] {
-  const keys = nameKeys(entry.name);
+export interface EntryKeys {
+  /** The entry's rows in entry_keys: its tokens, its joined key, its identifiers. */
+  readonly keys: string[];
+  /** Its distinct name tokens, each to be kept in token_keys under `tokenProbeKeys`. */
+  readonly tokens: string[];
+}
+
+export function entryKeys(entry: { readonly name: string; readonly identifiers?: ReadonlyArray<{ readonly value: string }> }): EntryKeys {
+  const tokens = [...new Set(nameTokens(entry.name))];
+  const keys = new Set(tokens.map(tokenKey));
+  if (tokens.length > 0) keys.add(joinedKey(rawTokens(entry.name).join('')));
   for (const id of entry.identifiers ?? []) {
     const key = identifierKey(id.value);
     if (key !== undefined) keys.add(key);
   }
-  return [...keys];
+  return { keys: [...keys], tokens };
+}
+
+/** What listed segments look up: token probes (key -> the listed tokens stored under it) and direct entry keys. */
+export interface ListedProbe {
+  readonly tokenProbes: ReadonlyMap<string, readonly string[]>;
+  readonly direct: readonly string[];
+}
+
+type Segment = { readonly names: ReadonlyArray<{ readonly name: string }>; readonly identifiers: ReadonlyArray<{ readonly value: string }> };
+
+export function listedProbe(segments: readonly Segment[]): ListedProbe {
+  const tokenProbes = new Map<string, Set<string>>();
+  const direct = new Set<string>();
+  for (const segment of segments) {
+    for (const { name } of segment.names) {
+      const tokens = nameTokens(name);
+      if (tokens.length === 0) continue;
+      for (const token of tokens) {
+        for (const key of listedTokenKeys(token)) {
+          const holders = tokenProbes.get(key) ?? new Set<string>();
+          holders.add(token);
+          tokenProbes.set(key, holders);
+        }
+      }
+      // The screening index files a listed name under its joined key in both word orders.
+      direct.add(joinedKey(rawTokens(name).join('')));
+      direct.add(joinedKey([...tokens].reverse().join('')));
+    }
+    for (const { value } of segment.identifiers) {
+      const key = identifierKey(value);
+      if (key !== undefined) direct.add(key);
+    }
+  }
+  return { tokenProbes: new Map([...tokenProbes].map(([k, v]) => [k, [...v]])), direct: [...direct] };
+}
+
+/**
+ * The entry keys to look up, given the entry tokens found under the probe keys (rows of token_keys): a token
+ * counts only if screening would pair it with a listed token filed under that same key.
+ */
+export function candidateKeys(probe: ListedProbe, found: ReadonlyArray<{ readonly key: string; readonly token: string }>): string[] {
+  const paired = new Set<string>();
+  for (const { key, token } of found) {
+    if (paired.has(token)) continue;
+    const tokenPhonetic = phoneticKey(token);
+    for (const listed of probe.tokenProbes.get(key) ?? []) {
+      if (tokenSimilarity(token, tokenPhonetic, listed, phoneticKey(listed)) !== undefined) {
+        paired.add(token);
+        break;
+      }
+    }
+  }
+  return [...[...paired].map(tokenKey), ...probe.direct];
 }

@@ -1,6 +1,6 @@
 /**
  * The watchlist service's own SQLite schema (never the event log): watchlists and their entries, the key index
- * for candidate lookup, current matches, the notifications (outbox for Kafka, SSE feed and per-entry history in
+ * for candidate lookup (entry_keys, and token_keys for the distinct entry tokens: candidate-keys.ts), current matches, the notifications (outbox for Kafka, SSE feed and per-entry history in
  * one table), and the follower's checkpoint, so results and checkpoint commit in one transaction.
  */
 export const WATCHLISTS_SCHEMA = `
@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS entry_keys (
   PRIMARY KEY (key, watchlist_id, entry_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entry_keys_by_entry ON entry_keys (watchlist_id, entry_id);
+CREATE TABLE IF NOT EXISTS token_keys (
+  key    TEXT NOT NULL,
+  token  TEXT NOT NULL,
+  PRIMARY KEY (key, token)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS token_keys_by_token ON token_keys (token);
 CREATE TABLE IF NOT EXISTS matches (
   watchlist_id   TEXT NOT NULL,
   entry_id       TEXT NOT NULL,

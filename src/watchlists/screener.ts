@@ -17,7 +17,6 @@ import { queryOf, type WatchlistEntry } from './entry-codec';
 import { diffMatches } from './match-diff';
 import { toNotification, type Cause } from './notification';
 import type { Located, WatchlistStore } from './watchlist-store';
-import { nameKeys, identifierKey } from './candidate-keys';
 
 export interface ScreenerOptions {
   /** The CloudEvents `source` of the notifications (watchlistConfig().source; default the ledger's default). */
@@ -56,17 +55,8 @@ export class WatchlistScreener {
    * `causeOf` names the event that last touched each subject.
    */
   screenSubjects(segments: readonly ScreeningEntry[], subjectIds: ReadonlySet<string>, causeOf: (subjectId: string) => Cause): number {
-    const keys = new Set<string>();
-    for (const segment of segments) {
-      for (const { name } of segment.names) for (const key of nameKeys(name)) keys.add(key);
-      for (const { value } of segment.identifiers) {
-        const key = identifierKey(value);
-        if (key !== undefined) keys.add(key);
-      }
-    }
-    const subjects = [...subjectIds];
     const candidates = new Map<string, Located>();
-    for (const located of [...this.store.candidates([...keys]), ...this.store.entriesMatching(subjects)]) {
+    for (const located of [...this.store.candidatesOf(segments), ...this.store.entriesMatching([...subjectIds])]) {
       candidates.set(`${located.watchlistId}/${located.entry.id}`, located);
     }
     if (candidates.size === 0) return 0;

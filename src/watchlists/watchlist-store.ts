@@ -11,11 +11,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ScreeningMatch } from '../screening';
+import type { ScreeningEntry, ScreeningMatch } from '../screening';
 import { AppendNotifier } from '../store/sqlite/append-notifier';
 import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
-import { entryKeys } from './candidate-keys';
+import { candidateKeys, entryKeys, listedProbe, tokenProbeKeys } from './candidate-keys';
 import type { StoredMatch } from './match-diff';
 import type { WatchlistCloudEvent } from './notification';
 import { STAGING_SCHEMA, WATCHLISTS_SCHEMA } from './schema';
@@ -38,6 +38,9 @@ export interface Located {
   readonly entry: WatchlistEntry;
 }
 
+/** The version of the candidate keys (candidate-keys.ts) a file's key index was built with, in its user_version. */
+const KEYS_VERSION = 2;
+
 export interface WatchlistStoreOptions {
   /** How often the shared poll looks for notifications another process committed (default 50 ms). */
   readonly crossProcessPollMs?: number;
@@ -58,7 +61,9 @@ export class WatchlistStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(WATCHLISTS_SCHEMA + STAGING_SCHEMA);
-    return new WatchlistStore(db, options);
+    const store = new WatchlistStore(db, options);
+    store.migrateKeys();
+    return store;
   }
 
   private constructor(
@@ -81,6 +86,13 @@ export class WatchlistStore {
       entryIds: db.prepare<[string], { entry_id: string }>('SELECT entry_id FROM entries WHERE watchlist_id = ?'),
       putKey: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO entry_keys (key, watchlist_id, entry_id) VALUES (?, ?, ?)'),
       deleteKeys: db.prepare<[string, string]>('DELETE FROM entry_keys WHERE watchlist_id = ? AND entry_id = ?'),
+      entryTokenKeys: db.prepare<[string, string], { key: string }>("SELECT key FROM entry_keys WHERE watchlist_id = ? AND entry_id = ? AND key >= 't:' AND key < 't;'"),
+      tokenKnown: db.prepare<[string], { token: string }>('SELECT token FROM token_keys WHERE token = ? LIMIT 1'),
+      putTokenKey: db.prepare<[string, string]>('INSERT OR IGNORE INTO token_keys (key, token) VALUES (?, ?)'),
+      // A token no entry holds any more is dropped: token_keys keeps fragments of the caller's names.
+      dropTokenIfUnused: db.prepare<[string, string]>('DELETE FROM token_keys WHERE token = ? AND NOT EXISTS (SELECT 1 FROM entry_keys WHERE key = ?)'),
+      dropUnusedTokens: db.prepare("DELETE FROM token_keys WHERE NOT EXISTS (SELECT 1 FROM entry_keys WHERE key = 't:' || token_keys.token)"),
+      tokensUnder: db.prepare<[string], { key: string; token: string }>('SELECT key, token FROM token_keys WHERE key IN (SELECT value FROM json_each(?))'),
       deleteEntry: db.prepare<[string, string]>('DELETE FROM entries WHERE watchlist_id = ? AND entry_id = ?'),
       deleteEntryMatches: db.prepare<[string, string]>('DELETE FROM matches WHERE watchlist_id = ? AND entry_id = ?'),
       deleteEntryNotifications: db.prepare<[string, string]>('DELETE FROM notifications WHERE watchlist_id = ? AND entry_id = ?'),
@@ -158,8 +170,44 @@ export class WatchlistStore {
   /** Writes (or overwrites) an entry and its candidate keys. Call inside a transaction. */
   putEntry(watchlistId: string, entry: WatchlistEntry): void {
     this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry));
-    this.s.deleteKeys.run(watchlistId, entry.id);
-    for (const key of entryKeys(entry)) this.s.putKey.run(key, watchlistId, entry.id);
+    this.deleteKeys(watchlistId, entry.id);
+    this.putKeys(watchlistId, entry);
+  }
+
+  private putKeys(watchlistId: string, entry: WatchlistEntry): void {
+    const { keys, tokens } = entryKeys(entry);
+    for (const key of keys) this.s.putKey.run(key, watchlistId, entry.id);
+    for (const token of tokens) {
+      if (this.s.tokenKnown.get(token) !== undefined) continue;
+      for (const key of tokenProbeKeys(token)) this.s.putTokenKey.run(key, token);
+    }
+  }
+
+  /** Removes an entry's keys, and the tokens that no other entry holds. */
+  private deleteKeys(watchlistId: string, entryId: string): void {
+    const tokenKeys = this.s.entryTokenKeys.all(watchlistId, entryId).map((r) => r.key);
+    this.s.deleteKeys.run(watchlistId, entryId);
+    for (const key of tokenKeys) this.s.dropTokenIfUnused.run(key.slice(2), key);
+  }
+
+  /**
+   * Rebuilds the key index of a file written with older candidate keys (user_version below KEYS_VERSION): the
+   * keys derive from the entries, so nothing else changes. Once per file, in one transaction.
+   */
+  private migrateKeys(): void {
+    if (this.db.pragma('user_version', { simple: true }) === KEYS_VERSION) return;
+    this.transaction(() => {
+      if (this.db.pragma('user_version', { simple: true }) === KEYS_VERSION) return;
+      this.db.exec('DELETE FROM entry_keys; DELETE FROM token_keys;');
+      // In pages (a statement being iterated cannot share the connection with the writes).
+      const page = this.db.prepare<[string, string], { watchlist_id: string; entry_id: string; entry: string }>(
+        'SELECT watchlist_id, entry_id, entry FROM entries WHERE (watchlist_id, entry_id) > (?, ?) ORDER BY watchlist_id, entry_id LIMIT 1000',
+      );
+      for (let rows = page.all('', ''); rows.length > 0; rows = page.all(rows.at(-1)!.watchlist_id, rows.at(-1)!.entry_id)) {
+        for (const row of rows) this.putKeys(row.watchlist_id, JSON.parse(row.entry) as WatchlistEntry);
+      }
+      this.db.pragma(`user_version = ${KEYS_VERSION}`);
+    });
   }
 
   entry(watchlistId: string, entryId: string): WatchlistEntry | undefined {
@@ -178,7 +226,7 @@ export class WatchlistStore {
   /** Removes an entry with its keys, matches and notifications (they quote its name). Call inside a transaction. */
   removeEntry(watchlistId: string, entryId: string): boolean {
     const removed = this.s.deleteEntry.run(watchlistId, entryId).changes > 0;
-    this.s.deleteKeys.run(watchlistId, entryId);
+    this.deleteKeys(watchlistId, entryId);
     this.s.deleteEntryMatches.run(watchlistId, entryId);
     this.s.deleteEntryNotifications.run(watchlistId, entryId);
     return removed;
@@ -192,12 +240,20 @@ export class WatchlistStore {
     for (const table of ['entries', 'entry_keys', 'matches', 'notifications']) {
       this.db.prepare(`DELETE FROM ${table} WHERE watchlist_id = ?`).run(id);
     }
+    this.s.dropUnusedTokens.run();
     return this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0;
   }
 
   /** Copies the WAL into the file and truncates it, so a deleted name survives in neither (secure_delete zeroes the pages). */
   truncateWal(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** The entries screening could match with any name or identifier of these segments (candidate-keys.ts). */
+  candidatesOf(segments: readonly ScreeningEntry[]): Located[] {
+    const probe = listedProbe(segments);
+    const found = probe.tokenProbes.size === 0 ? [] : this.s.tokensUnder.all(JSON.stringify([...probe.tokenProbes.keys()]));
+    return this.candidates(candidateKeys(probe, found));
   }
 
   /** The entries having any of these keys (candidate lookup through the key index, not a scan). */

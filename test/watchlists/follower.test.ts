@@ -6,7 +6,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScreeningService } from '../../src/screening';
 import { FOLLOWER_CHECKPOINT } from '../../src/watchlists/follower';
-import { nameKeys } from '../../src/watchlists/candidate-keys';
 import { delist, designate, rename, watchlistLedger } from './support';
 
 let ledger: ReturnType<typeof watchlistLedger>;
@@ -89,11 +88,11 @@ describe('screen on every change', () => {
     expect(ledger.store.checkpoint(FOLLOWER_CHECKPOINT)?.position).toBe(last.events.at(-1)!.position);
   });
 
-  it('given many unrelated entries, when candidates are looked up for a listed name, then only entries sharing a key come back', async () => {
+  it('given many unrelated entries, when candidates are looked up for a listed name, then only entries screening could pair come back', async () => {
     ledger = watchlistLedger();
     const entries = Array.from({ length: 500 }, (_, i) => ({ id: `e${i}`, name: `Zed${i} Qux${i}` }));
     ledger.watchlists.create('big', [...entries, { id: 'hit', name: 'Ivan Petrov' }]);
-    const found = ledger.store.candidates([...nameKeys('Ivan Petrov')]);
+    const found = ledger.store.candidatesOf([{ names: [{ name: 'Ivan Petrov', quality: 'primary' }], identifiers: [] } as never]);
     expect(found.map((c) => c.entry.id)).toEqual(['hit']);
   });
 });
