@@ -166,7 +166,7 @@ describe('identifiers at their length limits', () => {
         expect(response.statusCode, context).toBe(201);
         if ('watchlist' in req) {
           // The id reads back through its own URL, however long it is once percent-encoded.
-          const read = await service.app.inject({ url: `/watchlists/${encodeURIComponent(req.watchlist)}`, headers: asReader });
+          const read = await service.app.inject({ url: `/watchlists/${encodeURIComponent(req.watchlist!)}`, headers: asReader });
           expect(read.statusCode, `${context}; GET ${read.statusCode} ${read.body.slice(0, 200)}`).toBe(200);
           if ('entry' in req) expect(read.body).toContain(JSON.stringify(req.entry).slice(1, -1));
           return;
