@@ -1,7 +1,8 @@
 /**
  * Command handling (DESIGN.md section 5): validate, load the stream, decide, append with the expected
  * revision; on a conflict re-read and re-decide a bounded number of times. Idempotent by command id: a command
- * already in its stream returns the first result and appends nothing.
+ * already in its stream returns the first result and appends nothing. Command ids are unique across the ledger:
+ * the store refuses an id first used in another stream (CommandIdInUseError), answered as `command-id-reused`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
@@ -10,6 +11,7 @@ import { canonicalJson } from '../audit/canonical-json';
 import { foldEvents, refuse, type Decider } from '../domain/decider';
 import {
   AppendOutcomeUnknownError,
+  CommandIdInUseError,
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
@@ -78,6 +80,13 @@ export function commandHashOf(type: string, data: unknown): string {
   return createHash('sha256').update(canonicalJson({ type, data })).digest('hex');
 }
 
+/** The refusal of a command whose id the store found bound to another stream (and, in a batch, which one it was). */
+function idInUse(error: CommandIdInUseError, batch: readonly CommandAccepted[] = []): BatchFailure {
+  const index = Math.max(0, batch.findIndex((r) => r.commandId === error.commandId && r.streamId === error.streamId));
+  const message = `command id "${error.commandId}" was first used in ${error.boundTo} for another command; a new command needs a new id`;
+  return { index, failure: { kind: 'rule-violation', rule: 'command-id-reused', field: 'commandId', message } };
+}
+
 /** Which command of a batch failed, and why; nothing of the batch was appended. */
 export interface BatchFailure {
   readonly index: number;
@@ -130,6 +139,7 @@ export class CommandHandler {
         const byEventId = new Map(appended.flatMap((r) => r.events.map((e) => [e.envelope.eventId, e] as const)));
         return E.right(results.map((r) => (r.status === 'duplicate' ? { ...r, attempts: attempt } : { ...r, attempts: attempt, events: r.events.map((e) => byEventId.get(e.envelope.eventId)!) })));
       } catch (error) {
+        if (error instanceof CommandIdInUseError) return E.left(idInUse(error, results));
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
       }
     }
@@ -217,6 +227,7 @@ export class CommandHandler {
       } catch (error) {
         // An unanswered append (a deadline, a lost reply) is retried like a conflict: the re-read finds it by the
         // command id if it landed, and the concrete expected revision lets only one of the two land.
+        if (error instanceof CommandIdInUseError) return E.left(idInUse(error).failure);
         if (error instanceof AppendOutcomeUnknownError) unknownOutcome = error;
         else if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another writer got there first: the loop re-reads and decides again on the new state.

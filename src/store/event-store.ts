@@ -79,7 +79,12 @@ export interface EventStore {
    * never read against another ledger's log (a mistyped path, a replaced file).
    */
   storeId(): Promise<string>;
-  /** Appends all events or none; the store seals each one (recorded time and hash chain). */
+  /**
+   * Appends all events or none; the store seals each one (recorded time and hash chain). Command ids are unique
+   * across the ledger (DESIGN.md section 5): an event whose `commandId` was first recorded in another stream fails
+   * the append with CommandIdInUseError, and nothing of it is appended. One command's events share its id, in
+   * one stream, over as many appends as it takes.
+   */
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
@@ -88,6 +93,7 @@ export interface EventStore {
   /**
    * Appends to several streams in ONE atomic step: all or none, each with its expected revision. Stores that
    * cannot (EventStoreDB has no multi-stream transactions) leave it undefined and callers append stream by stream.
+   * Command ids are checked as by appendToStream, across the whole step: one id on two of its streams fails it.
    */
   appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Returns [] for a stream that does not exist. */
@@ -124,6 +130,23 @@ export class WrongExpectedRevisionError extends Error {
     readonly actual: number | 'no-stream',
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * An append carried a command id already bound to another stream (see appendToStream). Not retryable as such: the
+ * command handler answers it as the rule `command-id-reused` (a new command needs a new id).
+ */
+export class CommandIdInUseError extends Error {
+  override readonly name = 'CommandIdInUseError';
+  constructor(
+    readonly commandId: string,
+    /** Where the id was first used. */
+    readonly boundTo: string,
+    /** Where this append wanted to use it. */
+    readonly streamId: string,
+  ) {
+    super(`command id "${commandId}" was first used in ${boundTo}; ${streamId} cannot record another command under it`);
   }
 }
 

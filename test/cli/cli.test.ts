@@ -32,6 +32,17 @@ describe('sanctions-ledger CLI', () => {
     expect(runCli(['--db', db, 'verify']).stdout).toContain('ok: 1 events in 1 streams');
   });
 
+  it('given a command id used for one subject, when another subject is designated under it, then exit 3 naming the first stream, nothing appended', () => {
+    const db = fresh();
+    expect(runCli(['--db', db, 'designate', ...designateFlags, '--command-id', 'c-shared']).status).toBe(0);
+    const other = designateFlags.map((flag) => (flag === 'ro-kwang-chol' ? 'kim-yong-bok' : flag));
+    const refused = runCli(['--db', db, 'designate', ...other, '--command-id', 'c-shared']);
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toContain('command-id-reused');
+    expect(refused.stderr).toContain('subject-ro-kwang-chol');
+    expect(countEvents(db)).toBe(1);
+  });
+
   it('reads the command from stdin JSON, with flags overriding it', () => {
     const db = fresh();
     const json = JSON.stringify({ ...designate(), effectiveFrom: '2020-01-01' });

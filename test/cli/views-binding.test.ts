@@ -45,7 +45,8 @@ function olderLedgerNewerViews() {
   return { db, old, views };
 }
 
-describe('item 3: a views file is bound to the log it was built from', () => {
+// Each case runs four to six CLI processes one after another (each a tsx start): minutes on a loaded 2-core machine.
+describe('item 3: a views file is bound to the log it was built from', { timeout: 180_000 }, () => {
   it('given views built from a newer copy of the ledger, when state reads an older copy, then it refuses naming both files, and rebuild makes them agree', () => {
     const { old, views } = olderLedgerNewerViews();
     const refused = runCli(['--db', old, '--views', views, 'state', '--as-of', '2024-12-20']);

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../events';
 import { hashOf } from '../../src/audit/seal';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../src/store/event-store';
-import { rawEvent, rawEvents } from '../support/events';
+import { CommandIdInUseError, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../src/store/event-store';
+import { envelopeInput, rawEvent, rawEvents } from '../support/events';
 
 export interface ContractOptions {
   /** A store may already hold other tests' events (a shared server): global reads then start at the store's head. */
@@ -299,6 +299,64 @@ export function eventStoreContract(
         }
         controller.abort();
         expect(seen).toEqual([2, 3]);
+      });
+    });
+
+    describe('command ids are unique across the ledger', () => {
+      const underCommand = (commandId: string, n = 1) => ({ type: 'TestHappened', data: { n }, envelope: envelopeInput({ commandId } as never) });
+
+      it('given a command id recorded in one stream, when another stream appends under it, then CommandIdInUseError names the first and nothing is appended', async () => {
+        const store = await fresh();
+        const [first, second] = [streamName('id-first'), streamName('id-second')];
+        const commandId = `cmd-${randomUUID()}`;
+        await store.appendToStream(first, [underCommand(commandId)]);
+        const refused = await store.appendToStream(second, [rawEvent(), underCommand(commandId)]).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(CommandIdInUseError);
+        expect(refused).toMatchObject({ commandId, boundTo: first, streamId: second });
+        expect(await store.readStream(second)).toEqual([]);
+      });
+
+      it('given a command id recorded in a stream, when the same stream appends more under it, then they land (one command may take several appends)', async () => {
+        const store = await fresh();
+        const stream = streamName('id-same');
+        const commandId = `cmd-${randomUUID()}`;
+        await store.appendToStream(stream, [underCommand(commandId, 1)]);
+        const more = await store.appendToStream(stream, [underCommand(commandId, 2), underCommand(commandId, 3)]);
+        expect(more.events.map((e) => e.revision)).toEqual([1, 2]);
+      });
+
+      it('given a fresh command id, when two streams append under it at once, then exactly one lands', async () => {
+        const store = await fresh();
+        const streams = [streamName('id-race-a'), streamName('id-race-b')];
+        const commandId = `cmd-${randomUUID()}`;
+        const outcomes = await Promise.allSettled(streams.map((s) => store.appendToStream(s, [underCommand(commandId)])));
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+        expect(rejected.reason).toBeInstanceOf(CommandIdInUseError);
+        const lengths = await Promise.all(streams.map(async (s) => (await store.readStream(s)).length));
+        expect(lengths.sort()).toEqual([0, 1]);
+      });
+
+      it('given a store with multi-stream appends, when one step uses a command id on two streams, then it fails whole', async () => {
+        const store = await fresh();
+        if (store.appendMany === undefined) return; // EventStoreDB: no multi-stream step to test
+        const [a, b] = [streamName('id-many-a'), streamName('id-many-b')];
+        const commandId = `cmd-${randomUUID()}`;
+        const refused = await store.appendMany([{ streamId: a, events: [underCommand(commandId)] }, { streamId: b, events: [underCommand(commandId)] }]).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ name: 'CommandIdInUseError', commandId, boundTo: a, streamId: b });
+        expect([...(await store.readStream(a)), ...(await store.readStream(b))]).toEqual([]);
+        // The refused step bound nothing: the id is free for a later command.
+        await store.appendToStream(b, [underCommand(commandId)]);
+      });
+
+      it('given reservations or bookkeeping for command ids, when reading the log, then only ledger events are seen', async () => {
+        const store = await fresh();
+        const start = await headPosition(store);
+        const stream = streamName('id-log');
+        await store.appendToStream(stream, rawEvents(2));
+        const page = await store.readAll({ after: start, maxCount: 100 });
+        expect(page.filter((e) => !e.streamId.startsWith('contract-'))).toEqual([]);
+        for await (const name of store.listStreams()) expect(name).not.toMatch(/^sanctions-ledger-command-/);
       });
     });
 

@@ -1,6 +1,7 @@
 /**
  * Idempotency by command id (issue 10, item 5): the same id with the same type and data is a retry (200, the first
- * result); the same id with a different body is refused (422 command-id-reused) and appends nothing.
+ * result); the same id with a different body is refused (422 command-id-reused) and appends nothing. Ids are unique
+ * across the ledger (DESIGN.md section 5), so the same holds when the other command is on another stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asWriter, designation, SOURCE, testService, type TestService } from './support';
@@ -48,5 +49,23 @@ describe('command id reuse (HTTP)', () => {
     expect(delisting.statusCode).toBe(422);
     expect(JSON.parse(delisting.body)).toMatchObject({ rule: 'command-id-reused' });
     expect(await eventsOf('reuse-3')).toBe(1);
+  });
+
+  it('given a designation of one subject under an id, when another subject is designated under it, then 422 naming the first stream, nothing appended', async () => {
+    expect((await post('/commands/DesignateSubject', { ...designation('reuse-4'), commandId: 'reuse-cmd-4' })).statusCode).toBe(201);
+    const other = await post('/commands/DesignateSubject', { ...designation('reuse-5'), commandId: 'reuse-cmd-4' });
+    expect(other.statusCode).toBe(422);
+    const answer = JSON.parse(other.body) as { rule: string; field: string; message: string };
+    expect(answer).toMatchObject({ rule: 'command-id-reused', field: 'commandId' });
+    expect(answer.message).toContain('subject-reuse-4');
+    expect(await eventsOf('reuse-5')).toBe(0);
+    // The id still answers its own command as before.
+    expect((await post('/commands/DesignateSubject', { ...designation('reuse-4'), commandId: 'reuse-cmd-4' })).statusCode).toBe(200);
+  });
+
+  it('given two designations of different subjects under one fresh id at once, when both land, then exactly one is 201 and the other 422', async () => {
+    const answers = await Promise.all(['reuse-6', 'reuse-7'].map((subject) => post('/commands/DesignateSubject', { ...designation(subject), commandId: 'reuse-cmd-6' })));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 422]);
+    expect((await eventsOf('reuse-6')) + (await eventsOf('reuse-7'))).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ import {
   type EventToAppend,
   type SubscriptionItem,
 } from '../../src/store/event-store';
+import { COMMAND_ID_STREAM_PREFIX, commandIdStream } from '../../src/store/esdb/command-ids';
 import { deadlineFromConnectionString, DEFAULT_DEADLINE_MS } from '../../src/store/esdb/deadline';
 import { DeletedStreamError, EsdbEventStore, StoreClosedError, UnsupportedEsdbServerError } from '../../src/store/esdb/esdb-event-store';
 import { encodePosition } from '../../src/store/esdb/positions';
@@ -337,7 +338,7 @@ describe('7. every call has a deadline', () => {
     const result = await handler.handle(designateCommand('RU-3'), withCommandId('cmd-deadline'));
 
     expect(E.isRight(result) && result.right).toMatchObject({ status: 'accepted', attempts: 2 });
-    expect(server.storedEvents().filter((e) => !e.streamId.startsWith('$'))).toHaveLength(1);
+    expect(server.storedEvents().filter((e) => !e.streamId.startsWith('$') && !e.streamId.startsWith(COMMAND_ID_STREAM_PREFIX))).toHaveLength(1);
   });
 
   it('given a read that stalls, when reading, then it fails with the deadline error instead of waiting for ever', async () => {
@@ -372,24 +373,24 @@ describe('7. every call has a deadline', () => {
 });
 
 describe('round trips per append', () => {
-  it('given the stream head is known (its last append here, or a read to its end), when appending, then only the append and its read-back are sent', async () => {
+  it('given the stream head is known (its last append here, or a read to its end), when appending, then only the command id reservation, the append and its read-back are sent', async () => {
     const server = new StandInEsdbClient();
     const store = storeOver(server);
     await store.appendToStream('s', events(1));
     const before = server.totalCalls();
     await store.appendToStream('s', events(1));
-    expect(server.totalCalls() - before).toBe(2);
+    expect(server.totalCalls() - before).toBe(3);
 
     await storeOver(server).appendToStream('s', events(1)); // another writer: this store's head is stale
     const read = await store.readStream('s');
     const afterRead = server.totalCalls();
     await store.appendToStream('s', events(1), { expectedRevision: read[read.length - 1]!.revision });
-    expect(server.totalCalls() - afterRead).toBe(2);
+    expect(server.totalCalls() - afterRead).toBe(3);
 
     expect(await store.readStream('new')).toEqual([]);
     const afterMissing = server.totalCalls();
     await store.appendToStream('new', events(1), { expectedRevision: 'no-stream' });
-    expect(server.totalCalls() - afterMissing).toBe(3); // its metadata (a soft delete?), the append, the read-back
+    expect(server.totalCalls() - afterMissing).toBe(4); // the reservation, its metadata (a soft delete?), the append, the read-back
   });
 
   it('given a stream read as missing that another writer then creates, when appending with no-stream, then it is a conflict and nothing forks', async () => {
@@ -489,6 +490,79 @@ describe('8. appends to different streams do not wait for each other', () => {
     expect(server.appendCalls).toEqual(['small']);
     hold.release();
     await big;
+    expect((await verifyLedger(store)).ok).toBe(true);
+  });
+});
+
+describe('9. command ids across the ledger without transactions (a reservation stream per id)', () => {
+  it('given a designation recorded under an id, when another subject is designated under it, then 422 command-id-reused naming the first stream and nothing appended', async () => {
+    const server = new StandInEsdbClient();
+    const handler = new CommandHandler(storeOver(server));
+    await handler.handle(designateCommand('RU-10'), withCommandId('cmd-shared'));
+
+    const reused = await handler.handle(designateCommand('RU-11'), withCommandId('cmd-shared'));
+
+    expect(E.isLeft(reused) && reused.left).toMatchObject({ kind: 'rule-violation', rule: 'command-id-reused', field: 'commandId' });
+    expect(E.isLeft(reused) && reused.left.message).toMatch(/first used in subject-RU-10/);
+    expect(server.storedEvents('subject-RU-11')).toEqual([]);
+  });
+
+  it('given the reply of a reservation is lost after it committed, when handling a command, then the handler retries and the command is recorded once', async () => {
+    const server = new StandInEsdbClient();
+    const handler = new CommandHandler(storeOver(server));
+    server.failReservationsAfterCommit = 1;
+
+    const result = await handler.handle(designateCommand('RU-12'), withCommandId('cmd-lost-reservation'));
+
+    expect(E.isRight(result) && result.right).toMatchObject({ status: 'accepted', attempts: 2 });
+    expect(server.storedEvents('subject-RU-12')).toHaveLength(1);
+    expect(server.storedEvents(commandIdStream('cmd-lost-reservation'))).toHaveLength(1);
+  });
+
+  it('given an attempt that reserved an id and then lost its append to a conflict, when the same command retries, then it is recorded (its own reservation lets it through)', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await store.appendToStream('s', events(1));
+    const stale = storeOver(server);
+    expect(await stale.readStream('s')).toHaveLength(1);
+    await store.appendToStream('s', events(1)); // the stale store's head is now behind
+    const commandId = 'cmd-after-conflict';
+    const under = [{ type: 'TestHappened', data: { n: 9 }, envelope: envelopeInput({ commandId } as never) }];
+
+    await expect(stale.appendToStream('s', under, { expectedRevision: 0 })).rejects.toThrow(WrongExpectedRevisionError);
+    const retried = await stale.appendToStream('s', under, { expectedRevision: 1 });
+
+    expect(retried.events.map((e) => e.revision)).toEqual([2]);
+    expect(server.reservationCalls.filter((s) => s === commandIdStream(commandId))).toHaveLength(2);
+  });
+
+  it('given a reservation stream that someone else wrote, when appending under that id, then the append is refused by name and nothing is appended', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    await server.appendToStream(commandIdStream('cmd-foreign'), [{ id: '0b6f2f7e-7a5e-4c4e-9d43-5b8e8b2f1a11', type: 'Other', data: { hello: 1 }, contentType: 'application/json' } as never]);
+
+    await expect(store.appendToStream('s', [{ type: 'TestHappened', data: {}, envelope: envelopeInput({ commandId: 'cmd-foreign' } as never) }])).rejects.toThrow(/does not name a stream/);
+    expect(server.storedEvents('s')).toEqual([]);
+  });
+
+  it('given reservations in $all, when reading the log, subscribing, listing streams and verifying, then none of them is seen', async () => {
+    const server = new StandInEsdbClient();
+    const store = storeOver(server);
+    const handler = new CommandHandler(store);
+    await handler.handle(designateCommand('RU-13'), withCommandId('cmd-visible-1'));
+    await handler.handle(designateCommand('RU-14'), withCommandId('cmd-visible-2'));
+
+    const streams: string[] = [];
+    for await (const name of store.listStreams()) streams.push(name);
+    const subscribed: SubscriptionItem[] = [];
+    for await (const item of store.subscribeToAll()) {
+      if (item.kind === 'caught-up') break;
+      subscribed.push(item);
+    }
+
+    expect(streams).toEqual(['subject-RU-13', 'subject-RU-14']);
+    expect((await store.readAll()).map((e) => e.streamId)).toEqual(['subject-RU-13', 'subject-RU-14']);
+    expect(eventsOf(subscribed)).toEqual(['subject-RU-13@0', 'subject-RU-14@0']);
     expect((await verifyLedger(store)).ok).toBe(true);
   });
 });

@@ -21,6 +21,8 @@ export function rawEvent(type = 'TestHappened', data: unknown = { n: 1 }): Event
   return { type, data, envelope: envelopeInput() };
 }
 
+/** Events of one command, as one append of the command handler carries them: they share its command id. */
 export function rawEvents(count: number, type = 'TestHappened'): EventToAppend[] {
-  return Array.from({ length: count }, (_, n) => rawEvent(type, { n }));
+  const commandId = randomUUID() as EnvelopeInput['commandId'];
+  return Array.from({ length: count }, (_, n) => ({ type, data: { n }, envelope: envelopeInput({ commandId, correlationId: commandId, causationId: commandId }) }));
 }

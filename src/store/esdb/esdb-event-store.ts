@@ -34,6 +34,8 @@
  * exactly once; not found, or acknowledged but not read back, it fails with AppendOutcomeUnknownError, which the
  * command handler retries (a late arrival and the retry cannot both land: the expected revision is concrete).
  * Every call has a deadline (deadline.ts).
+ *
+ * Command ids: each append first reserves its command id in a stream of its own (command-ids.ts): one more round trip.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -49,10 +51,7 @@ import {
   MaxAppendSizeExceededError,
   START,
   StreamNotFoundError,
-  CancelledError,
   DeadlineExceededError,
-  NotLeaderError,
-  TimeoutError,
   UnavailableError,
   type AllStreamResolvedEvent,
   type EventData,
@@ -77,6 +76,8 @@ import {
   type SubscribeOptions,
   type SubscriptionItem,
 } from '../event-store';
+import { reserveCommandId } from './command-ids';
+import { isTransient } from './transient';
 import { classifyResolved, toEventUuid, type Classified } from './conversion';
 import { collectWithin, deadlineFromConnectionString, DEFAULT_DEADLINE_MS, withinDeadline } from './deadline';
 import { HeadCache, MISSING, NO_HEAD, type Head } from './head-cache';
@@ -90,17 +91,7 @@ export type EsdbClient = Pick<
   'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'dispose'
 >;
 
-/** Errors after which the connection may come back (leader election, network blip): retried, never final. */
-export function isTransient(error: unknown): boolean {
-  return (
-    error instanceof UnavailableError ||
-    error instanceof CancelledError ||
-    error instanceof DeadlineExceededError ||
-    error instanceof StoreDeadlineExceededError ||
-    error instanceof TimeoutError ||
-    error instanceof NotLeaderError
-  );
-}
+export { isTransient };
 
 export class StoreClosedError extends Error {
   override readonly name = 'StoreClosedError';
@@ -185,6 +176,9 @@ function firstRevisionAfter(head: Head): number {
   return head.revision === 'no-stream' ? 0 : head.revision + 1;
 }
 
+/** Reservations sent at once by an append holding several commands' events (rare: one command is one append). */
+const RESERVATIONS_IN_FLIGHT = 16;
+
 /** The stream whose metadata holds the store id. */
 const STORE_ID_STREAM = 'sanctions-ledger-store';
 
@@ -260,11 +254,21 @@ export class EsdbEventStore implements EventStore {
     toClientExpectedRevision(expected); // validates a numeric revision
     events.forEach((event, index) => assertJsonData(streamId, event, index));
     this.assertOpen();
-    return this.exclusive(streamId, () => {
+    return this.exclusive(streamId, async () => {
       // Queued behind an append that was running when close() began: refused, never sent on a disposed client.
       this.assertOpen();
+      await this.reserveCommandIds(streamId, events);
       return this.appendWithRetries(streamId, events, expected);
     });
+  }
+
+  /** One reservation per distinct command id (a command's events share one), a bounded number in flight. */
+  private async reserveCommandIds(streamId: string, events: readonly EventToAppend[]): Promise<void> {
+    const ids = [...new Set(events.map((e) => e.envelope.commandId))];
+    const calls = { client: this.client, deadlineMs: this.deadlineMs };
+    for (let at = 0; at < ids.length; at += RESERVATIONS_IN_FLIGHT) {
+      await Promise.all(ids.slice(at, at + RESERVATIONS_IN_FLIGHT).map((id) => reserveCommandId(calls, id, streamId)));
+    }
   }
 
   /** True while a subscription of this store has lost its server connection and is resubscribing (readiness). */

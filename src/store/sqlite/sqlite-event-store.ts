@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, type Envelope } from '../../../events';
 import { nextRecordedAt, seal } from '../../audit/seal';
 import {
+  CommandIdInUseError,
   CorruptStoredEventError,
   revisionMatches,
   WrongExpectedRevisionError,
@@ -27,7 +28,7 @@ import {
 import { AppendNotifier } from './append-notifier';
 import { EventInserter } from './event-inserter';
 import { fromPosition, toPosition } from './positions';
-import { EVENT_STORE_SCHEMA, STORE_META_SCHEMA } from './schema';
+import { COMMAND_IDS_BACKFILL, EVENT_STORE_SCHEMA, STORE_META_SCHEMA } from './schema';
 import { openSqliteFile } from './store-file';
 
 /**
@@ -138,6 +139,7 @@ export class SqliteEventStore implements EventStore {
       opened.transaction(() => {
         opened.exec(EVENT_STORE_SCHEMA + STORE_META_SCHEMA);
         opened.prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('store_id', ?)").run(randomUUID());
+        if (opened.prepare("SELECT 1 FROM store_meta WHERE key = 'command_ids'").get() === undefined) opened.exec(COMMAND_IDS_BACKFILL);
       }).immediate();
     });
     return new SqliteEventStore(db, options);
@@ -176,6 +178,11 @@ export class SqliteEventStore implements EventStore {
       all: db
         .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${BOUND_LIMIT}`)
         .raw(true),
+      // Binds a new id (one change); a known one is left alone (no change) and its stream is read with boundStream.
+      bindCommandId: db.prepare<[string, string], { stream_id: string }>(
+        'INSERT INTO command_ids (command_id, stream_id) VALUES (?, ?) ON CONFLICT (command_id) DO NOTHING',
+      ),
+      boundStream: db.prepare<[string], { stream_id: string }>('SELECT stream_id FROM command_ids WHERE command_id = ?'),
       streams: db.prepare<[], { stream_id: string; revision: number; last_hash: string }>(
         'SELECT stream_id, revision, last_hash FROM streams ORDER BY stream_id',
       ),
@@ -203,6 +210,7 @@ export class SqliteEventStore implements EventStore {
     const head = this.statements.head.get(streamId);
     const actual = head === undefined ? 'no-stream' : head.revision;
     if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    this.bindCommandIds(streamId, events);
     const firstRevision = head === undefined ? 0 : head.revision + 1;
     let prevHash = head === undefined ? GENESIS_HASH : head.last_hash;
     const envelopes: Envelope[] = [];
@@ -228,6 +236,20 @@ export class SqliteEventStore implements EventStore {
       }),
     );
     return { nextExpectedRevision: lastRevision, position: recorded[recorded.length - 1]!.position, events: recorded };
+  }
+
+  /** Inside the append's transaction: a throw here rolls back everything the step appended so far. */
+  private bindCommandIds(streamId: string, events: readonly EventToAppend[]): void {
+    let previous: string | undefined;
+    for (const { envelope } of events) {
+      const commandId = envelope.commandId;
+      // A command's events come together: one lookup for the run of them.
+      if (commandId === previous) continue;
+      previous = commandId;
+      if (this.statements.bindCommandId.run(commandId, streamId).changes === 1) continue;
+      const boundTo = this.statements.boundStream.get(commandId)!.stream_id;
+      if (boundTo !== streamId) throw new CommandIdInUseError(commandId, boundTo, streamId);
+    }
   }
 
   async appendToStream(

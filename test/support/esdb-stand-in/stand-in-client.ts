@@ -39,6 +39,7 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { COMMAND_ID_STREAM_PREFIX } from '../../../src/store/esdb/command-ids';
 
 export type ServerVersion = '21.10' | '22.10' | '23.10' | '24.10';
 
@@ -115,8 +116,15 @@ export class StandInEsdbClient {
   readonly deadlines: Array<number | undefined> = [];
   /** Calls that reached the client after dispose() (the real one would reopen its channel for them). */
   callsAfterDispose = 0;
-  /** Every append call that reached the server, in arrival order. */
+  /** Every append call that reached the server, in arrival order (command id reservations apart: below). */
   readonly appendCalls: string[] = [];
+  /**
+   * Appends to the adapter's command id reservation streams (src/store/esdb/command-ids.ts). The fault knobs above
+   * (hangNextAppend, failAfterCommit) act on the ledger's own appends; these have their own.
+   */
+  readonly reservationCalls: string[] = [];
+  /** Reservation appends that commit and then lose their reply. */
+  failReservationsAfterCommit = 0;
   private readonly log: Stored[] = [];
   private readonly streams = new Map<string, StreamState>();
   private readonly held = new Map<string, { release: () => void; arrived: Promise<void>; reach: () => void }>();
@@ -201,6 +209,7 @@ export class StandInEsdbClient {
   ): Promise<AppendResult> {
     this.arrive('appendToStream', options);
     const batch = Array.isArray(events) ? events : [events];
+    if (streamName.startsWith(COMMAND_ID_STREAM_PREFIX)) return this.reserve(streamName, batch, options.expectedRevision ?? ANY);
     const hold = this.held.get(streamName);
     if (hold !== undefined) {
       this.held.delete(streamName);
@@ -248,6 +257,22 @@ export class StandInEsdbClient {
     if (this.failAfterCommit > 0) {
       this.failAfterCommit -= 1;
       throw this.failAfterCommitWith();
+    }
+    return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
+  }
+
+  /** A reservation append: the same revision rules as any append, and its own fault knob. */
+  private reserve(streamName: string, batch: readonly EventData[], expected: AppendExpectedRevision): AppendResult {
+    this.reservationCalls.push(streamName);
+    const current = this.streams.get(streamName)?.last ?? NO_STREAM;
+    if (!(expected === ANY || (expected === NO_STREAM && current === NO_STREAM))) {
+      throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
+    }
+    let last: Stored | undefined;
+    for (const event of batch) last = this.record(streamName, event.type, event.data, event.metadata, event.id, current === NO_STREAM ? 0n : this.streams.get(streamName)!.last + 1n);
+    if (this.failReservationsAfterCommit > 0) {
+      this.failReservationsAfterCommit -= 1;
+      throw new UnavailableError(undefined, 'connection lost after the reservation was sent');
     }
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
