@@ -75,6 +75,11 @@ describe.skipIf(!HAVE_CHROMIUM)('subject page evidence in Chromium', { timeout: 
     expect(drop).toHaveLength(1);
     expect(drop[0]!.stroke).toBe(CORRECTION_RED);
     expect(Math.abs(drop[0]!.x - correction.x)).toBeLessThan(3);
+    // and the picture's table (its words for assistive tools) has a row per event, the correction told apart
+    const table = page.getByTestId('picture-marks');
+    expect(await table.locator('tbody tr').count()).toBe(await page.locator('ol.events li').count());
+    expect(await table.locator('tr[data-type=DesignationCorrected]').textContent()).toContain('retroactive correction of the record, not a new listing');
+    expect(await table.locator('tr[data-type=SubjectDesignated]').first().textContent()).toContain('new listing');
     // and the event list names it as a correction at the date it fixes, with what it fixed in its provenance
     const item = page.locator('ol.events button', { hasText: 'correction (fixes the past): effective 2024-12-16' });
     await item.click();

@@ -7,11 +7,13 @@
  */
 import type { HistoryEntry } from '../types';
 
-export const EVENT_STYLE: Record<string, { symbol: string; color: string; label: string }> = {
-  SubjectDesignated: { symbol: 'circle', color: '#1f5fbf', label: 'designation' },
-  DesignationAmended: { symbol: 'diamond', color: '#8a4b00', label: 'amendment' },
-  DesignationCorrected: { symbol: 'triangle', color: '#b00020', label: 'correction (fixes the past)' },
-  SubjectDelisted: { symbol: 'rect', color: '#2e7d32', label: 'delisting' },
+// `drawn` and `meaning` say in words what the shape and colour say, for the picture's table (a canvas has no
+// marks a screen reader or a test can read).
+export const EVENT_STYLE: Record<string, { symbol: string; color: string; label: string; drawn: string; meaning: string }> = {
+  SubjectDesignated: { symbol: 'circle', color: '#1f5fbf', label: 'designation', drawn: 'blue circle', meaning: 'new listing' },
+  DesignationAmended: { symbol: 'diamond', color: '#8a4b00', label: 'amendment', drawn: 'brown diamond', meaning: 'legal change to a listing' },
+  DesignationCorrected: { symbol: 'triangle', color: '#b00020', label: 'correction (fixes the past)', drawn: 'red triangle, dashed line down to what it fixes', meaning: 'retroactive correction of the record, not a new listing' },
+  SubjectDelisted: { symbol: 'rect', color: '#2e7d32', label: 'delisting', drawn: 'green square', meaning: 'listing ended' },
 };
 
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
@@ -37,10 +39,31 @@ export function effectivePlaces(history: readonly HistoryEntry[]): Array<string 
   return history.map((e) => effectiveOf(e) ?? (e.type === 'DesignationCorrected' ? startOf.get(designationOf(e) ?? '') : undefined));
 }
 
-export function bitemporalOption(history: HistoryEntry[], now = Date.now()) {
+/** One drawn event: where it sits on both axes and what it means, the same list the picture and its table show. */
+export interface BitemporalMark {
+  readonly index: number;
+  readonly entry: HistoryEntry;
+  readonly effective: string;
+  readonly x: number;
+  readonly y: number;
+  /** A correction is drawn at the date it fixes, recorded later: it reaches back instead of starting anything. */
+  readonly reachesBack: boolean;
+}
+
+/** Every event the picture draws (those with a place on the effective axis), in history order. */
+export function bitemporalMarks(history: readonly HistoryEntry[]): BitemporalMark[] {
   const places = effectivePlaces(history);
-  const placed = history.map((e, index) => ({ e, index, x: places[index] === undefined ? undefined : day(places[index]!), y: Date.parse(e.recordedAt) }))
-    .filter((p): p is { e: HistoryEntry; index: number; x: number; y: number } => p.x !== undefined);
+  const marks: BitemporalMark[] = [];
+  history.forEach((entry, index) => {
+    const effective = places[index];
+    if (effective === undefined) return;
+    marks.push({ index, entry, effective, x: day(effective), y: Date.parse(entry.recordedAt), reachesBack: entry.type === 'DesignationCorrected' });
+  });
+  return marks;
+}
+
+export function bitemporalOption(marks: readonly BitemporalMark[], now = Date.now()) {
+  const placed = marks.map((m) => ({ e: m.entry, index: m.index, x: m.x, y: m.y, effective: m.effective }));
   const dated = placed.map((p) => p.e);
   const xs = placed.map((p) => p.x);
   const ys = placed.map((p) => p.y);
@@ -69,11 +92,11 @@ export function bitemporalOption(history: HistoryEntry[], now = Date.now()) {
     itemStyle: { color: EVENT_STYLE[type]!.color, borderColor: '#000', borderWidth: 1 },
     data: placed
       .filter(({ e }) => e.type === type)
-      .map(({ e, index, x, y }) => ({ value: [x, y], historyIndex: index, name: `${e.type} ${places[index]}` })),
+      .map(({ e, index, x, y, effective }) => ({ value: [x, y], historyIndex: index, name: `${e.type} ${effective}` })),
   }));
 
   // The dashed drop from each correction to the recorded time of what it corrects: the "fixing the past" cue.
-  const links = placed.filter(({ e }) => e.type === 'DesignationCorrected').map(({ e, x, y }) => {
+  const links = placed.filter((_, i) => marks[i]!.reachesBack).map(({ e, x, y }) => {
     const target = rects.get(designationOf(e) ?? '') ?? [...rects.values()].find((r) => r.x0 <= x);
     return [[x, y], [x, target?.y0 ?? yMin]];
   });

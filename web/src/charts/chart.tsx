@@ -7,7 +7,7 @@ import { echarts } from './echarts';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
 
-export function Chart(props: { option: Option; label: string; onClick?: (params: { seriesIndex?: number; dataIndex: number; data: unknown }) => void; height?: number; renderer?: 'canvas' | 'svg' }) {
+export function Chart(props: { option: Option; label: string; onClick?: (params: { seriesIndex?: number; dataIndex: number; data: unknown }) => void; height?: number; renderer?: 'canvas' | 'svg'; describedBy?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init>>(undefined);
   useEffect(() => {
@@ -23,5 +23,5 @@ export function Chart(props: { option: Option; label: string; onClick?: (params:
     instance.off('click');
     if (props.onClick) instance.on('click', (p) => props.onClick!(p as never));
   }, [props.option, props.onClick, props.renderer]);
-  return <div ref={ref} class="chart" role="img" aria-label={props.label} style={{ height: `${props.height ?? 320}px` }} />;
+  return <div ref={ref} class="chart" role="img" aria-label={props.label} aria-describedby={props.describedBy} style={{ height: `${props.height ?? 320}px` }} />;
 }

@@ -4,7 +4,8 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, instantOf, query, token } from '../api';
-import { bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces } from '../charts/bitemporal';
+import { bitemporalMarks, bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces } from '../charts/bitemporal';
+import { BitemporalTable } from '../charts/bitemporal-table';
 import { Chart } from '../charts/chart';
 import { attempt, ErrorBox, TimeFields } from '../components';
 import type { HistoryEntry, Identity, SubjectResult } from '../types';
@@ -43,7 +44,8 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
     void attempt(() => api<HistoryEntry[]>(`/subjects/${encodeURIComponent(id)}/history`), () => undefined).then((h) => setHistory(h ?? []));
   }, [id]);
 
-  const option = useMemo(() => bitemporalOption(history), [history]);
+  const marks = useMemo(() => bitemporalMarks(history), [history]);
+  const option = useMemo(() => bitemporalOption(marks), [marks]);
   const places = useMemo(() => effectivePlaces(history), [history]);
   const latest = [...history].reverse().find((e) => (e.data as { identity?: Identity }).identity !== undefined);
   const identity = subject?.designations[0]?.identity ?? (latest?.data as { identity?: Identity } | undefined)?.identity;
@@ -81,8 +83,9 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
       )}
       <div class="card">
         <h2>History: effective time against recorded time</h2>
-        <p class="legend-note">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects.</p>
-        <Chart option={option} renderer={history.length <= SVG_MARKS ? 'svg' : 'canvas'} label={`bitemporal history of ${id}: ${history.length} events`} height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        <p class="legend-note" id="picture-legend">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects. Every mark is also listed, in words, in the table that follows the picture.</p>
+        <Chart option={option} renderer={history.length <= SVG_MARKS ? 'svg' : 'canvas'} label={`bitemporal history of ${id}: ${history.length} events`} describedBy="picture-legend" height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        <BitemporalTable id="picture-marks" marks={marks} subject={id} />
         <ol class="events">
           {history.slice(0, listed).map((e, i) => (
             <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {places[i] ?? '-'}, recorded {e.recordedAt}</button></li>
