@@ -21,6 +21,8 @@ export function prepareForClose(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (!STREAMING_ROUTES.has(request.routeOptions.url ?? '')) return;
     const socket = request.raw.socket;
+    // An injected request (tests, light-my-request) has a stand-in socket that cannot be destroyed: nothing to cut.
+    if (typeof socket?.destroy !== 'function') return;
     // Once per socket: a kept-alive connection carries many requests, and each would add another listener.
     if (streams.has(socket)) return;
     streams.add(socket);

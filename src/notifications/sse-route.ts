@@ -44,7 +44,18 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
   // One mapping for all streams: clients catching up over the same range build each CloudEvent once.
   const mapped = new MappedEvents(store, options.source);
 
-  app.get('/feed', async (request: FastifyRequest<{ Querystring: FeedQuery }>, reply: FastifyReply) => {
+  // Declared for the OpenAPI document (the filters repeat, so arrays); the handler parses and checks them and
+  // checkKnownParameters refuses the rest.
+  const querystring = {
+    type: 'object',
+    properties: {
+      after: { description: 'the log position to start after (or the Last-Event-ID header)' },
+      authority: { type: 'array', items: { type: 'string' }, description: 'only events of these authorities (UN, EU, OFAC, UK): repeated or comma-separated' },
+      regime: { type: 'array', items: { type: 'string' }, description: 'only events of these regimes, e.g. EU:RUS: repeated or comma-separated' },
+      type: { type: 'array', items: { type: 'string' }, description: 'only events of these types, e.g. SubjectDesignated: repeated or comma-separated' },
+    },
+  } satisfies { properties: Record<(typeof FEED_PARAMETERS)[number], unknown> } & Record<string, unknown>;
+  app.get('/feed', { schema: { querystring } }, async (request: FastifyRequest<{ Querystring: FeedQuery }>, reply: FastifyReply) => {
     const query = request.query ?? {};
     let filter;
     let after;

@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import type { FieldError } from '../../events';
-import { HttpError } from '../http/errors';
+import { badParameter, HttpError } from '../http/errors';
+import { checkKnownParameters, type RawQuery } from '../http/query-params';
 import { BulkLoadError } from './bulk-load';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
@@ -71,12 +72,35 @@ function limited(source: Readable, limit: number): Readable {
 }
 
 const security = [{ bearer: [] }];
-const doc = (summary: string) => ({ tags: ['watchlists'], summary, security });
+/**
+ * The OpenAPI entry of a route; `parameters` are the query parameters it takes (strings, parsed by the route),
+ * and every other one is refused (see the hook below), as on every other route of the service.
+ */
+const doc = (summary: string, parameters: Record<string, string> = {}) => ({
+  tags: ['watchlists'],
+  summary,
+  security,
+  ...(Object.keys(parameters).length === 0
+    ? {}
+    : { querystring: { type: 'object', properties: Object.fromEntries(Object.entries(parameters).map(([name, description]) => [name, { type: 'string', description }])) } }),
+});
+
+/** A misspelt `?limt=5` or `?aftre=` would otherwise be ignored and answer something the caller did not ask for. */
+function refuseUndeclaredParameters(request: FastifyRequest): void {
+  const declared = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  const query = (request.query ?? {}) as RawQuery;
+  checkKnownParameters(query, Object.keys(declared));
+  for (const name of Object.keys(declared)) {
+    const value = query[name];
+    if (Array.isArray(value)) throw badParameter(name, `${name} is given ${value.length} times; give it once`);
+  }
+}
 
 export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRoutesOptions): Promise<void> {
   const watchlists = new Watchlists(options.store, options.screener);
   const bulkLimit = options.bulkLimit ?? DEFAULT_BULK_LIMIT;
   const feed = new WatchlistFeed(options.store, options.feed);
+  app.addHook('preValidation', async (request) => refuseUndeclaredParameters(request));
   // Bulk bodies are streamed to the loader, not buffered (the server's 1 MB JSON limit does not apply to them).
   for (const type of ['application/x-ndjson', 'text/csv']) {
     app.addContentTypeParser(type, { bodyLimit: bulkLimit }, (_request, payload, done) => done(null, payload));
@@ -90,7 +114,7 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     return reply.code(201).send(guarded(() => watchlists.create(id, entries)));
   });
 
-  app.get('/watchlists/:id', { config: { access: 'read' as const }, schema: doc('a watchlist and a page of its entries (?after=<entry id>&limit=)') }, async (request) => {
+  app.get('/watchlists/:id', { config: { access: 'read' as const }, schema: doc('a watchlist and a page of its entries', { after: 'the entry id the page starts after', limit: 'entries in the page, 1 to 10000 (default 1000)' }) }, async (request) => {
     const query = request.query as { after?: string; limit?: string };
     const limit = query.limit === undefined ? 1000 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalid([{ path: 'limit', expected: 'an integer from 1 to 10000', actual: String(query.limit) }]);
@@ -148,7 +172,7 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     return { watchlistId: id, entryId, notifications: guarded(() => watchlists.history(id, entryId)) };
   });
 
-  app.get('/watchlists/:id/feed', { config: { access: 'read' as const }, schema: doc("Server-Sent Events: this watchlist's match notifications (CloudEvents JSON), resumable with Last-Event-ID or ?after") }, async (request, reply) => {
+  app.get('/watchlists/:id/feed', { config: { access: 'read' as const }, schema: doc("Server-Sent Events: this watchlist's match notifications (CloudEvents JSON), resumable with Last-Event-ID or ?after", { after: 'the notification sequence to start after (or the Last-Event-ID header)' }) }, async (request, reply) => {
     const id = idOf(request.params, 'id');
     guarded(() => watchlists.known(id));
     return feed.serve(id, request, reply);

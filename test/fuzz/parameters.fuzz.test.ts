@@ -33,6 +33,8 @@ interface Route {
   readonly template: string;
   readonly path: string;
   readonly query: readonly string[];
+  /** Declared as arrays: given twice is how a caller repeats them (the change feed's filters, a batch's regimes). */
+  readonly repeatable: readonly string[];
 }
 
 let service: FullService;
@@ -44,7 +46,7 @@ beforeAll(async () => {
   service = await fullService();
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const doc = (await service.app.inject({ url: '/openapi.json' })).json() as {
-    paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>;
+    paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema?: { type?: string } }> }>>;
   };
   routes = Object.entries(doc.paths)
     .filter(([path]) => !NOT_COVERED.includes(path) && !isPage(path))
@@ -54,6 +56,7 @@ beforeAll(async () => {
         template: path,
         path: path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(PATH_VALUES[name] ?? 'x')),
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        repeatable: (op.parameters ?? []).filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name),
       })),
     );
   expect(routes.length).toBeGreaterThan(30);
@@ -173,9 +176,10 @@ describe('query parameters on every route of the OpenAPI document', () => {
   }, FUZZ_TIMEOUT_MS);
 
   it('a declared parameter given twice is a 400 naming it, and nothing is appended', async () => {
-    const withQuery = routes.filter((r) => r.query.length > 0);
+    const single = (r: Route) => r.query.filter((name) => !r.repeatable.includes(name));
+    const withQuery = routes.filter((r) => single(r).length > 0);
     expect(withQuery.length).toBeGreaterThan(5);
-    const caseArb = fc.constantFrom(...withQuery).chain((route) => fc.record({ route: fc.constant(route), name: fc.constantFrom(...route.query), values: fc.tuple(valueArb, valueArb) }));
+    const caseArb = fc.constantFrom(...withQuery).chain((route) => fc.record({ route: fc.constant(route), name: fc.constantFrom(...single(route)), values: fc.tuple(valueArb, valueArb) }));
     await fc.assert(
       fc.asyncProperty(caseArb, async ({ route, name, values }) => {
         await expectRefusedNaming(route, values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`).join('&'), name);
