@@ -145,8 +145,8 @@ async function unknownParameterProperty(among: readonly Route[], seed: number, r
 }
 
 /**
- * Routes with a known defect this property found (see the KNOWN DEFECT test): the /watchlists routes ignore
- * parameters they do not take, and /feed declares none of the four it takes (after, authority, regime, type).
+ * Routes where this property found defects (see their own test below): the /watchlists routes ignored
+ * parameters they do not take, and /feed declared none of the four it takes (after, authority, regime, type).
  */
 const hasKnownDefect = (route: Route) => route.template.startsWith('/watchlists') || route.template === '/feed';
 
@@ -164,12 +164,9 @@ describe('query parameters on every route of the OpenAPI document', () => {
     await unknownParameterProperty(routes.filter((r) => !hasKnownDefect(r)), SEED, RUNS);
   }, FUZZ_TIMEOUT_MS);
 
-  // KNOWN DEFECTS (found by this property with seed 20250811): GET /watchlists?A= answers 200 (the /watchlists
-  // routes read no parameter list, so a misspelt `?limt=5` or `?aftre=` is ignored; GET /watchlists/{id} does not
-  // document after/limit either); GET /feed?regime= answers 200 while the document says /feed takes no parameter
-  // (its route has no schema). Fails until src/watchlists/http-routes.ts refuses parameters it does not take and
-  // both declare theirs.
-  it('KNOWN DEFECT until fixed: on /watchlists and /feed too, a parameter the document does not declare is a 400 naming it', async () => {
+  // Found by this property (seed 20250811), since fixed: GET /watchlists?A= answered 200 (the /watchlists routes
+  // read no parameter list, so a misspelt `?limt=5` was ignored), and the document said /feed took no parameter.
+  it('on /watchlists and /feed too, a parameter the document does not declare is a 400 naming it', async () => {
     const defective = routes.filter(hasKnownDefect);
     expect(defective.length).toBeGreaterThan(5);
     await unknownParameterProperty(defective, SEED + 3, scaled(100));
