@@ -8,7 +8,9 @@ import { EVENT_STYLE, type BitemporalMark } from './bitemporal';
 
 export function BitemporalTable({ id, marks, subject }: { id: string; marks: readonly BitemporalMark[]; subject: string }) {
   return (
-    <table id={id} class="visually-hidden" data-testid="picture-marks">
+    // The hiding is on a block wrapper: a table grows to its content whatever its width, and would widen the page.
+    <div class="visually-hidden">
+    <table id={id} data-testid="picture-marks">
       <caption>Every mark of the bitemporal picture of {subject} ({marks.length}): effective date across, recorded time up</caption>
       <thead><tr><th scope="col">Event</th><th scope="col">What it is</th><th scope="col">Drawn as</th><th scope="col">Effective date</th><th scope="col">Recorded at</th></tr></thead>
       <tbody>
@@ -26,5 +28,6 @@ export function BitemporalTable({ id, marks, subject }: { id: string; marks: rea
         })}
       </tbody>
     </table>
+    </div>
   );
 }
