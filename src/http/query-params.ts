@@ -13,7 +13,7 @@ import { badParameter } from './errors';
 export type RawQuery = Record<string, string | string[] | undefined>;
 
 /** The value of one parameter, refusing repeats (which value would win is not obvious to the caller). */
-function single(query: RawQuery, name: string): string | undefined {
+export function single(query: RawQuery, name: string): string | undefined {
   const value = query[name];
   if (Array.isArray(value)) throw badParameter(name, `${name} is given ${value.length} times; give it once`);
   return value === '' ? undefined : value;

@@ -17,6 +17,7 @@ import { changeFeed, checkPosition, FeedRequestError, parseFeedFilter } from './
 import { FeedConnections } from './feed-connections';
 import { MappedEvents } from './mapped-events';
 import { writeOrDrop } from './slow-client';
+import { openEventStream } from './sse-stream';
 
 export interface SseFeedOptions {
   readonly store: EventStore;
@@ -85,47 +86,30 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
     // From here the route writes the stream itself.
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      // nginx would otherwise buffer the stream.
-      'x-accel-buffering': 'no',
-    });
-    res.write(': sanctions-ledger change feed\n\n');
-
-    const disconnected = new AbortController();
-    const onClose = () => disconnected.abort();
-    res.on('close', onClose);
-    const heartbeat = setInterval(() => {
-      if (!res.writableEnded && !res.destroyed) res.write(': heartbeat\n\n');
-    }, heartbeatMs);
-
+    const sse = openEventStream(res, 'sanctions-ledger change feed', heartbeatMs);
     try {
       const feed = changeFeed(store, {
         after,
         follow: true,
         filter,
-        signal: disconnected.signal,
+        signal: sse.signal,
         mapped,
       });
       for await (const { position, cloudEvent, json } of feed) {
         // The JSON escapes line breaks inside strings, so the data is one SSE line.
-        const kept = await writeOrDrop(res, `id: ${position}\nevent: ${cloudEvent.type}\ndata: ${json}\n\n`, limits.slowClientMs, disconnected.signal);
+        const kept = await writeOrDrop(res, `id: ${position}\nevent: ${cloudEvent.type}\ndata: ${json}\n\n`, limits.slowClientMs, sse.signal);
         if (!kept) {
           request.log.warn({ position, waitedMs: limits.slowClientMs }, 'change feed closed: the client did not read for too long (LEDGER_FEED_SLOW_CLIENT_MS)');
           break;
         }
-        if (disconnected.signal.aborted) break;
+        if (sse.signal.aborted) break;
       }
     } catch (error) {
       request.log.error({ err: error }, 'change feed failed');
-      if (!res.destroyed) res.write(`event: feed-error\ndata: ${JSON.stringify({ message: 'the change feed failed; reconnect to resume' })}\n\n`);
+      sse.fail('the change feed failed; reconnect to resume');
     } finally {
       release();
-      clearInterval(heartbeat);
-      res.off('close', onClose);
-      if (!res.writableEnded) res.end();
+      sse.close();
     }
   });
 };

@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import type { FieldError } from '../../events';
-import { badParameter, HttpError } from '../http/errors';
-import { checkKnownParameters, type RawQuery } from '../http/query-params';
+import { HttpError } from '../http/errors';
+import { checkKnownParameters, single, type RawQuery } from '../http/query-params';
 import { BulkLoadError } from './bulk-load';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
@@ -90,10 +90,7 @@ function refuseUndeclaredParameters(request: FastifyRequest): void {
   const declared = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   const query = (request.query ?? {}) as RawQuery;
   checkKnownParameters(query, Object.keys(declared));
-  for (const name of Object.keys(declared)) {
-    const value = query[name];
-    if (Array.isArray(value)) throw badParameter(name, `${name} is given ${value.length} times; give it once`);
-  }
+  for (const name of Object.keys(declared)) single(query, name);
 }
 
 export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRoutesOptions): Promise<void> {

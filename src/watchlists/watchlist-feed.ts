@@ -10,10 +10,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { feedLimits, type FeedLimits } from '../config';
 import { badParameter } from '../http/errors';
-import { checkKnownParameters, type RawQuery } from '../http/query-params';
 import { FeedConnections } from '../notifications/feed-connections';
 import { feedScheduler } from '../notifications/feed-scheduler';
 import { writeOrDrop } from '../notifications/slow-client';
+import { openEventStream } from '../notifications/sse-stream';
 import type { WatchlistStore } from './watchlist-store';
 
 /** Notifications read per page: a stream far behind reads the file in slices and lets other requests run between. */
@@ -59,9 +59,8 @@ export class WatchlistFeed {
 
   /** Serves the stream of a watchlist the caller has checked exists. */
   async serve(watchlistId: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const query = (request.query ?? {}) as RawQuery;
-    checkKnownParameters(query, ['after']);
-    if (Array.isArray(query.after)) throw badParameter('after', `after is given ${query.after.length} times; give it once`);
+    // The route declares `after`; the watchlist routes' hook has refused any other parameter and a repeated one.
+    const query = (request.query ?? {}) as { after?: string };
     const lastEventId = request.headers['last-event-id'];
     const after = feedStart(this.store, typeof lastEventId === 'string' ? lastEventId : undefined, query.after);
     const holder = request.principal?.id ?? 'anonymous';
@@ -80,15 +79,8 @@ export class WatchlistFeed {
 
   private async stream(watchlistId: string, from: number, reply: FastifyReply, request: FastifyRequest): Promise<void> {
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': sanctions-ledger watchlist feed\n\n');
-    const disconnected = new AbortController();
-    const onClose = () => disconnected.abort();
-    res.on('close', onClose);
-    const heartbeat = setInterval(() => {
-      if (!res.writableEnded && !res.destroyed) res.write(': heartbeat\n\n');
-    }, this.options.heartbeatMs ?? 15_000);
-    const { signal } = disconnected;
+    const sse = openEventStream(res, 'sanctions-ledger watchlist feed', this.options.heartbeatMs ?? 15_000);
+    const { signal } = sse;
     let after = from;
     try {
       while (!signal.aborted && this.store.db.open) {
@@ -115,11 +107,9 @@ export class WatchlistFeed {
       }
     } catch (error) {
       request.log.error({ err: error }, 'watchlist feed failed');
-      if (!res.destroyed) res.write(`event: feed-error\ndata: ${JSON.stringify({ message: 'the watchlist feed failed; reconnect to resume' })}\n\n`);
+      sse.fail('the watchlist feed failed; reconnect to resume');
     } finally {
-      clearInterval(heartbeat);
-      res.off('close', onClose);
-      if (!res.writableEnded) res.end();
+      sse.close();
     }
   }
 }
