@@ -91,8 +91,6 @@ export type EsdbClient = Pick<
   'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'dispose'
 >;
 
-export { isTransient };
-
 export class StoreClosedError extends Error {
   override readonly name = 'StoreClosedError';
 }

@@ -209,22 +209,44 @@ export class StandInEsdbClient {
   ): Promise<AppendResult> {
     this.arrive('appendToStream', options);
     const batch = Array.isArray(events) ? events : [events];
-    if (streamName.startsWith(COMMAND_ID_STREAM_PREFIX)) return this.reserve(streamName, batch, options.expectedRevision ?? ANY);
+    // The adapter's command id reservations are appends like any other, with their own call list and fault knob:
+    // the other knobs act on the ledger's own appends.
+    const reservation = streamName.startsWith(COMMAND_ID_STREAM_PREFIX);
     const hold = this.held.get(streamName);
     if (hold !== undefined) {
       this.held.delete(streamName);
       hold.reach();
       await hold.arrived;
     }
-    if (this.hangNextAppend === 'before-commit') {
+    if (!reservation && this.hangNextAppend === 'before-commit') {
       this.hangNextAppend = undefined;
       return new Promise<never>(() => undefined);
     }
-    this.appendCalls.push(streamName);
+    (reservation ? this.reservationCalls : this.appendCalls).push(streamName);
+    const result = this.commit(streamName, batch, options.expectedRevision ?? ANY);
+    if (reservation) {
+      if (this.failReservationsAfterCommit > 0) {
+        this.failReservationsAfterCommit -= 1;
+        throw new UnavailableError(undefined, 'connection lost after the reservation was sent');
+      }
+      return result;
+    }
+    if (this.hangNextAppend === 'after-commit') {
+      this.hangNextAppend = undefined;
+      return new Promise<never>(() => undefined);
+    }
+    if (this.failAfterCommit > 0) {
+      this.failAfterCommit -= 1;
+      throw this.failAfterCommitWith();
+    }
+    return result;
+  }
+
+  /** The server's side of an append: the expected revision, idempotence, the numbering after a soft delete. */
+  private commit(streamName: string, batch: readonly EventData[], expected: AppendExpectedRevision): AppendResult {
     const state = this.streams.get(streamName);
     const visible = state !== undefined && (state.hiddenBefore === undefined || state.last >= state.hiddenBefore);
     const current = visible ? state.last : NO_STREAM;
-    const expected = options.expectedRevision ?? ANY;
     // Idempotence as the server checks it: the same ids right after the expected revision are a repeat.
     if (typeof expected === 'bigint' && state !== undefined) {
       const repeat = batch.map((e, i) => this.log.find((s) => s.streamId === streamName && s.revision === expected + 1n + BigInt(i)));
@@ -250,30 +272,6 @@ export class StandInEsdbClient {
       last = this.record(streamName, event.type, event.data, event.metadata, event.id, revision);
     }
     if (wasSoftDeleted) this.metadata.set(streamName, { truncateBefore: Number(state.hiddenBefore) });
-    if (this.hangNextAppend === 'after-commit') {
-      this.hangNextAppend = undefined;
-      return new Promise<never>(() => undefined);
-    }
-    if (this.failAfterCommit > 0) {
-      this.failAfterCommit -= 1;
-      throw this.failAfterCommitWith();
-    }
-    return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
-  }
-
-  /** A reservation append: the same revision rules as any append, and its own fault knob. */
-  private reserve(streamName: string, batch: readonly EventData[], expected: AppendExpectedRevision): AppendResult {
-    this.reservationCalls.push(streamName);
-    const current = this.streams.get(streamName)?.last ?? NO_STREAM;
-    if (!(expected === ANY || (expected === NO_STREAM && current === NO_STREAM))) {
-      throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
-    }
-    let last: Stored | undefined;
-    for (const event of batch) last = this.record(streamName, event.type, event.data, event.metadata, event.id, current === NO_STREAM ? 0n : this.streams.get(streamName)!.last + 1n);
-    if (this.failReservationsAfterCommit > 0) {
-      this.failReservationsAfterCommit -= 1;
-      throw new UnavailableError(undefined, 'connection lost after the reservation was sent');
-    }
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
 
