@@ -10,17 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { WatchlistFollower, WatchlistStore } from '../../src/watchlists';
 import { watchlistCloudEvent } from '../../src/watchlists/notification';
 import { PAGE_SIZE } from '../../src/watchlists/watchlist-feed';
 import { eventually } from '../kafka/notifications-support';
 import { asReader, asWriter, AUTH, designation } from '../http/support';
 import { isStream, SseStream } from './sse-stream';
+import { watchlistService } from './support';
 
 const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'watchlist-feed-'));
 const dbPath = join(dir, 'watchlists.db');
+let service: Awaited<ReturnType<typeof watchlistService>>;
 let ledger: Ledger;
 let projector: Projector;
 let store: WatchlistStore;
@@ -29,25 +30,11 @@ let app: Awaited<ReturnType<typeof buildServer>>;
 let base: string;
 
 beforeAll(async () => {
-  const events = SqliteEventStore.open(':memory:');
-  ledger = Ledger.over(events);
-  projector = Projector.open(events, ':memory:');
-  await projector.catchUp();
-  projector.start();
   // The poll for other processes' commits runs once an hour: within a test, only the in-process notifier can wake a feed.
-  store = WatchlistStore.open(dbPath, { crossProcessPollMs: HOUR });
-  follower = new WatchlistFollower(events, projector, store, { pollMs: 5 });
-  follower.start();
-  app = await buildServer({ ledger, projector, auth: AUTH, logger: false, watchlists: { store, screener: follower.registration } });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  service = await watchlistService(dbPath, { store: { crossProcessPollMs: HOUR } });
+  ({ ledger, projector, store, follower, app, base } = service);
 });
-afterAll(async () => {
-  await app.close();
-  await follower.stop();
-  store.close();
-  await projector.close();
-  await ledger.close();
-});
+afterAll(() => service.close());
 
 const send = (method: 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: asWriter, ...(payload === undefined ? {} : { payload }) });
 const entries = (ids: readonly string[], name: string) => ({ entries: ids.map((id) => ({ id, name })) });

@@ -11,15 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { WatchlistFollower, WatchlistStore } from '../../src/watchlists';
-import { asReader, asWriter, AUTH, logCapture } from '../http/support';
+import { asReader, asWriter, logCapture } from '../http/support';
 import { designation } from '../http/support';
+import { watchlistService } from './support';
 
 const SECRET = 'Zebulon Quartermaine';
 const dir = mkdtempSync(join(tmpdir(), 'watchlists-http-'));
 const dbPath = join(dir, 'watchlists.db');
 const log = logCapture();
+let service: Awaited<ReturnType<typeof watchlistService>>;
 let app: Awaited<ReturnType<typeof buildServer>>;
 let ledger: Ledger;
 let projector: Projector;
@@ -27,24 +28,10 @@ let store: WatchlistStore;
 let follower: WatchlistFollower;
 
 beforeAll(async () => {
-  const events = SqliteEventStore.open(':memory:');
-  ledger = Ledger.over(events);
-  projector = Projector.open(events, ':memory:');
-  await projector.catchUp();
-  projector.start();
-  store = WatchlistStore.open(dbPath);
-  follower = new WatchlistFollower(events, projector, store, { pollMs: 5 });
-  follower.start();
-  app = await buildServer({ ledger, projector, auth: AUTH, logger: { level: 'trace', stream: log.stream } as never, watchlists: { store, screener: follower.registration } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  service = await watchlistService(dbPath, { logger: { level: 'trace', stream: log.stream } as never });
+  ({ app, ledger, projector, store, follower } = service);
 });
-afterAll(async () => {
-  await app.close();
-  await follower.stop();
-  store.close();
-  await projector.close();
-  await ledger.close();
-});
+afterAll(() => service.close());
 
 const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = asWriter) =>
   app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
