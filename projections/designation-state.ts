@@ -126,9 +126,16 @@ export function segmentsOf(state: DesignationState): Segment[] {
     .filter((date) => date > from && (to === undefined || date < to))
     .sort();
   const starts = [from, ...cuts];
+  // One sweep over the amendments in date order (what attributesAt does for one date, done once for all the
+  // starts): a designation amended k times costs k log k here, not k² (a subject with 1,000 amendments took
+  // seconds per event to project when each segment folded its own prefix).
+  const ordered = [...state.amendments].sort(byEffectiveDate);
+  let applied = 0;
+  let attributes = state.base;
   return starts.map((start, i) => {
+    while (applied < ordered.length && ordered[applied]!.effectiveFrom <= start) attributes = withChanges(attributes, ordered[applied++]!.changes);
     const end = starts[i + 1] ?? to;
-    return { effectiveFrom: start, ...(end === undefined ? {} : { effectiveTo: end }), attributes: attributesAt(state, start) };
+    return { effectiveFrom: start, ...(end === undefined ? {} : { effectiveTo: end }), attributes };
   });
 }
 

@@ -124,9 +124,10 @@ function bulkLoader(db: Database.Database): BulkLoader {
       const recordedAt = recorded.envelope.recordedAt;
       const before = previous?.open ?? [];
       const { closed, current } = segmentChanges(before.map((o) => o.segment), previous?.state, segmentsOf(state), state);
-      const openOf = (segment: Segment) => before.find((o) => o.segment === segment);
-      for (const segment of closed) insertSegment(insertRow, key, previous!.state, segment, openOf(segment)!.recordedFrom, recordedAt);
-      const open = current.map((segment) => openOf(segment) ?? { segment, recordedFrom: recordedAt });
+      // Keyed by identity: a segment segmentChanges keeps is the very object it was given.
+      const since = new Map(before.map((o) => [o.segment, o.recordedFrom]));
+      for (const segment of closed) insertSegment(insertRow, key, previous!.state, segment, since.get(segment)!, recordedAt);
+      const open = current.map((segment) => ({ segment, recordedFrom: since.get(segment) ?? recordedAt }));
       designations.set(key, { state, open, recordedAt });
     },
     finish() {
