@@ -16,8 +16,18 @@ export function Field(props: { id: string; label: string; children: ComponentChi
   );
 }
 
+/**
+ * A table that may be wider than a phone's screen scrolls sideways in its own box. The box is a named region
+ * that takes focus, so a keyboard user can scroll it with the arrow keys (a scroll box nobody can focus is
+ * out of their reach).
+ */
+export function ScrollBox({ label, children }: { label: string; children: ComponentChildren }) {
+  return <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>{children}</div>;
+}
+
 export function DesignationTable({ rows, caption }: { rows: DesignationView[]; caption: string }) {
   return (
+    <ScrollBox label={caption}>
     <table>
       <caption>{caption}</caption>
       <thead><tr><th scope="col">Regime</th><th scope="col">Subject</th><th scope="col">Measures</th><th scope="col">From</th><th scope="col">Legal basis</th></tr></thead>
@@ -33,6 +43,7 @@ export function DesignationTable({ rows, caption }: { rows: DesignationView[]; c
         ))}
       </tbody>
     </table>
+    </ScrollBox>
   );
 }
 

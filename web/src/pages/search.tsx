@@ -1,7 +1,7 @@
 /** Screening (POST /screenings) at a chosen asOf and knownAt, with each match's score and why, and the receipt. */
 import { useState } from 'preact/hooks';
 import { api, instantOf } from '../api';
-import { attempt, ErrorBox, Field, TimeFields } from '../components';
+import { attempt, ErrorBox, Field, ScrollBox, TimeFields } from '../components';
 import type { Receipt } from '../types';
 
 export function SearchPage() {
@@ -50,6 +50,7 @@ export function SearchPage() {
             {receipt.matches.length} match(es) asOf {receipt.basis.asOf} knownAt {receipt.basis.knownAt}. Receipt sha256 <code>{receipt.sha256}</code>{' '}
             <button type="button" onClick={download}>Download receipt (JSON)</button>
           </p>
+          <ScrollBox label="Matches, best first">
           <table>
             <caption>Matches, best first</caption>
             <thead><tr><th scope="col">Score</th><th scope="col">Matched name</th><th scope="col">Subject</th><th scope="col">Regime</th><th scope="col">Why</th></tr></thead>
@@ -65,6 +66,7 @@ export function SearchPage() {
               ))}
             </tbody>
           </table>
+          </ScrollBox>
         </>
       )}
     </section>
