@@ -50,7 +50,8 @@ function App() {
   return (
     <>
       <header>
-        <a class="skip" href="#main">Skip to content</a>
+        {/* Not a plain #main link: with hash routes that would leave the page for the default one. */}
+        <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
         <strong>Sanctions ledger</strong>
         <nav aria-label="Pages">
           {NAV.map(([href, label]) => (
@@ -59,7 +60,7 @@ function App() {
           <button type="button" class="link" onClick={() => { token.clear(); setSignedIn(false); }}>Sign out</button>
         </nav>
       </header>
-      <main id="main">{page(hash)}</main>
+      <main id="main" tabIndex={-1}>{page(hash)}</main>
     </>
   );
 }

@@ -2,7 +2,7 @@
  * One subject: identity (names in every script, aliases, identifiers), its designations per regime at (asOf,
  * knownAt), the bitemporal picture of its history, and each event's provenance.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, instantOf, query, token } from '../api';
 import { bitemporalMarks, bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces } from '../charts/bitemporal';
 import { BitemporalTable } from '../charts/bitemporal-table';
@@ -43,6 +43,12 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
     void load();
     void attempt(() => api<HistoryEntry[]>(`/subjects/${encodeURIComponent(id)}/history`), () => undefined).then((h) => setHistory(h ?? []));
   }, [id]);
+
+  // Closing hands focus back to the event that opened it, so a keyboard user goes on from where they were.
+  const closeProvenance = (index: number) => {
+    setSelected(undefined);
+    requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`ol.events button[data-event-index="${index}"]`)?.focus());
+  };
 
   const marks = useMemo(() => bitemporalMarks(history), [history]);
   const option = useMemo(() => bitemporalOption(marks), [marks]);
@@ -88,20 +94,23 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
         <BitemporalTable id="picture-marks" marks={marks} subject={id} />
         <ol class="events">
           {history.slice(0, listed).map((e, i) => (
-            <li key={e.eventId}><button type="button" class="link" onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {places[i] ?? '-'}, recorded {e.recordedAt}</button></li>
+            <li key={e.eventId}><button type="button" class="link" data-event-index={i} onClick={() => setSelected(i)}>{EVENT_STYLE[e.type]?.label ?? e.type}: effective {places[i] ?? '-'}, recorded {e.recordedAt}</button></li>
           ))}
         </ol>
         {history.length > listed && (
           <button type="button" onClick={() => setListed(listed + LIST_PAGE)}>Show {Math.min(LIST_PAGE, history.length - listed)} more events ({listed} of {history.length} listed)</button>
         )}
       </div>
-      {selected !== undefined && history[selected] && <Provenance entry={history[selected]!} previous={history.slice(0, selected).reverse().find((p) => p.revision === history[selected]!.revision - 1)} onClose={() => setSelected(undefined)} />}
+      {selected !== undefined && history[selected] && <Provenance entry={history[selected]!} previous={history.slice(0, selected).reverse().find((p) => p.revision === history[selected]!.revision - 1)} onClose={() => closeProvenance(selected)} />}
     </section>
   );
 }
 
 function Provenance({ entry, previous, onClose }: { entry: HistoryEntry; previous: HistoryEntry | undefined; onClose: () => void }) {
   const [docError, setDocError] = useState<string>();
+  // Opening moves focus here: the panel comes after a list that can be a hundred events long.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [entry.eventId]);
   const sha = typeof entry.source.sha256 === 'string' ? entry.source.sha256 : undefined;
   // The archived file needs the bearer token, so it is fetched here and handed to the browser as a download
   // (a bare link would go without the token and get a 401).
@@ -120,7 +129,7 @@ function Provenance({ entry, previous, onClose }: { entry: HistoryEntry; previou
   };
   return (
     <aside class="card provenance" aria-label="Provenance" data-testid="provenance">
-      <h2>Provenance: {entry.type}</h2>
+      <h2 ref={heading} tabIndex={-1}>Provenance: {entry.type}</h2>
       <dl>
         <dt>Actor</dt><dd>{entry.actor.id} ({entry.actor.kind})</dd>
         <dt>Recorded at</dt><dd>{entry.recordedAt}</dd>
