@@ -6,7 +6,7 @@
  * share the CPU, so the figures are a floor). Goal: /health p99 < 50 ms in every row. "loop waiting for a core" is the share of the
  * window the service's event-loop thread was runnable but had no core (other jobs on the machine).
  *
- *   node bin/run-ts.mjs bench/feed-load.ts [--events 10000 --window 8]
+ *   node bin/run-ts.mjs bench/feed-load.ts [--events 10000 --window 8]   (BENCH_SERVICE_NODE_FLAGS="--cpu-prof ...": the service's Node flags)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +32,9 @@ const dbPath = join(dir, 'ledger.db');
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 
 function startService(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'start'], {
+  // Node flags for the service alone (e.g. --cpu-prof, --trace-gc: where a stall's time went).
+  const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'start'], {
     env: {
       ...process.env,
       LEDGER_STORE: 'sqlite',
@@ -56,7 +58,9 @@ function startService(): Promise<{ url: string; child: ChildProcess; stop: () =>
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match === null) return;
       child.stdout!.removeAllListeners('data');
-      child.stdout!.resume();
+      // BENCH_SERVICE_STDOUT=1: the service's output after start (e.g. --trace-gc lines) on this stderr.
+      if (process.env.BENCH_SERVICE_STDOUT) child.stdout!.pipe(process.stderr);
+      else child.stdout!.resume();
       resolveStart({
         url: match[1]!,
         child,
@@ -173,6 +177,7 @@ async function scenario(
   const statuses = new Map<number, number>();
   for (const f of feeds) statuses.set(f.status(), (statuses.get(f.status()) ?? 0) + 1);
   const complete = feeds.filter((f) => f.events() >= EVENTS).length;
+  const delivered = feeds.reduce((sum, f) => sum + f.events(), 0);
   for (const f of feeds) f.close();
   await new Promise((r) => setTimeout(r, 1_000));
   return {
@@ -186,6 +191,9 @@ async function scenario(
     'p99 ms': health.p99,
     'max ms': health.max,
     'service CPU %': Math.round((cpu / elapsed) * 100),
+    // CPU per event sent: what the feed costs, whatever else holds the cores (the latencies above are not).
+    'events sent': delivered,
+    'CPU µs per event sent': delivered === 0 ? '-' : Math.round((cpu * 1e6) / delivered),
     'loop waiting for a core %': Math.round((waited / elapsed) * 100),
     'peak RSS MiB': peakRss,
   };

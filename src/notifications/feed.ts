@@ -8,7 +8,7 @@ import { Authority, EVENT_TYPES, Regime, isEventType, type EventType } from '../
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import { CloudEventMapper, eventTypeOf, type LedgerCloudEvent } from './cloud-event';
 import { feedScheduler, type FeedScheduler } from './feed-scheduler';
-import type { MappedEvents } from './mapped-events';
+import { mappedEvent, type MappedEvent, type MappedEvents } from './mapped-events';
 
 export interface FeedFilter {
   /** Each list is "any of"; the lists are combined with "and". Absent or empty: no restriction. */
@@ -35,11 +35,8 @@ export interface ChangeFeedOptions {
   readonly scheduler?: FeedScheduler;
 }
 
-export interface FeedItem {
+export interface FeedItem extends MappedEvent {
   readonly position: Position;
-  readonly cloudEvent: LedgerCloudEvent;
-  /** JSON.stringify(cloudEvent), one line. */
-  readonly json: string;
 }
 
 /** A feed request that cannot be served as asked (bad filter value or position): HTTP 400, CLI exit 2. */
@@ -65,18 +62,15 @@ export async function* changeFeed(store: EventStore, options: ChangeFeedOptions)
     if (pause !== undefined) await pause;
     // Cheap test first: most filtered feeds skip most events.
     if (types.size > 0 && !types.has(recorded.type)) continue;
-    const { cloudEvent, json } = await map(recorded);
-    if (matches(filter, cloudEvent)) yield { position: recorded.position, cloudEvent, json };
+    const mapped = await map(recorded);
+    if (matches(filter, mapped.cloudEvent)) yield { position: recorded.position, ...mapped };
   }
 }
 
-function mapping(store: EventStore, options: ChangeFeedOptions): (recorded: RecordedEvent) => Promise<{ cloudEvent: LedgerCloudEvent; json: string }> {
+function mapping(store: EventStore, options: ChangeFeedOptions): (recorded: RecordedEvent) => Promise<MappedEvent> {
   if (options.mapped !== undefined) return (recorded) => options.mapped!.get(recorded);
   const mapper = new CloudEventMapper(store, options.source);
-  return async (recorded) => {
-    const cloudEvent = await mapper.map(recorded);
-    return { cloudEvent, json: JSON.stringify(cloudEvent) };
-  };
+  return async (recorded) => mappedEvent(recorded.position, await mapper.map(recorded));
 }
 
 async function* recordedEvents(store: EventStore, options: ChangeFeedOptions): AsyncGenerator<RecordedEvent, void, undefined> {

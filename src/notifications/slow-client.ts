@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 /** Writes `chunk`; false when the client was too slow and its connection has been destroyed. */
-export async function writeOrDrop(res: ServerResponse, chunk: string, maxWaitMs: number, signal: AbortSignal): Promise<boolean> {
+export async function writeOrDrop(res: ServerResponse, chunk: string | Uint8Array, maxWaitMs: number, signal: AbortSignal): Promise<boolean> {
   if (res.write(chunk) || signal.aborted) return true;
   const gaveUp = AbortSignal.timeout(maxWaitMs);
   try {

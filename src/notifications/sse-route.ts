@@ -95,9 +95,8 @@ export const sseFeedRoute: FastifyPluginAsync<SseFeedOptions> = async (app, opti
         signal: sse.signal,
         mapped,
       });
-      for await (const { position, cloudEvent, json } of feed) {
-        // The JSON escapes line breaks inside strings, so the data is one SSE line.
-        const kept = await writeOrDrop(res, `id: ${position}\nevent: ${cloudEvent.type}\ndata: ${json}\n\n`, limits.slowClientMs, sse.signal);
+      for await (const { position, frame } of feed) {
+        const kept = await writeOrDrop(res, frame, limits.slowClientMs, sse.signal);
         if (!kept) {
           request.log.warn({ position, waitedMs: limits.slowClientMs }, 'change feed closed: the client did not read for too long (LEDGER_FEED_SLOW_CLIENT_MS)');
           break;
