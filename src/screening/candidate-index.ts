@@ -31,16 +31,27 @@ export class CandidateIndex {
   private readonly vocabulary = new Map<string, number>();
   private readonly vocabTokens: string[] = [];
   private readonly vocabKeys: string[] = [];
+  private readonly vocabWeights: number[] = [];
   /** Per vocabulary token: name id * 32 + token position, for every name holding it. */
   private readonly holders: number[][] = [];
   private readonly byKey = new Map<string, number[]>();
   private readonly byJoined = new Map<string, number[]>();
   private readonly prepared: PreparedName[] = [];
-  // Per-query scratch, reused: a stamp says whether a name's marks belong to the current query.
+  /** Per name: the vocabulary id of each of its tokens, so a query reads a name's tokens without hashing them. */
+  private readonly nameVocab: Int32Array[] = [];
+  /**
+   * Query token -> the vocabulary tokens it pairs with. A pairing depends only on the vocabulary, so it is kept
+   * across queries (names repeat their words: a batch asks for the same few thousand tokens again and again) and
+   * forgotten whenever the vocabulary grows.
+   */
+  private readonly pairings = new Map<string, readonly number[]>();
+  // Per-query scratch, reused: a stamp says whether a name's (or vocabulary token's) marks belong to the current query.
   private stamp = new Int32Array(1024);
   private listedMask = new Int32Array(1024);
   private queryMask = new Int32Array(1024);
   private listedWeight = new Float64Array(1024);
+  private joinedStamp = new Int32Array(1024);
+  private vocabStamp = new Int32Array(1024);
   private generation = 0;
 
   get size(): { names: number; tokens: number; keys: number } {
@@ -50,20 +61,29 @@ export class CandidateIndex {
   /** Adds a name; returns its id (ids are dense, in order of addition). */
   add(name: PreparedName): number {
     const id = this.prepared.push(name) - 1;
+    const ids = new Int32Array(name.tokens.length);
     name.tokens.forEach((token, position) => {
       let v = this.vocabulary.get(token);
-      if (v === undefined) {
-        v = this.vocabTokens.push(token) - 1;
-        this.vocabulary.set(token, v);
-        this.vocabKeys.push(phoneticKey(token));
-        this.holders.push([]);
-        for (const key of token.length === 1 ? [`i:${token}`] : lookupKeys(token)) push(this.byKey, key, v);
-      }
+      if (v === undefined) v = this.addToken(token);
+      ids[position] = v;
       this.holders[v]!.push(id * 32 + Math.min(position, MASK_BITS));
     });
+    this.nameVocab.push(ids);
     for (const key of new Set([joinedKey(name.joined), joinedKey(name.reversed)])) push(this.byJoined, key, id);
-    if (id >= this.stamp.length) this.grow();
+    if (id >= this.stamp.length) this.growNames();
     return id;
+  }
+
+  private addToken(token: string): number {
+    const v = this.vocabTokens.push(token) - 1;
+    this.vocabulary.set(token, v);
+    this.vocabKeys.push(phoneticKey(token));
+    this.vocabWeights.push(weight(token));
+    this.holders.push([]);
+    for (const key of token.length === 1 ? [`i:${token}`] : lookupKeys(token)) push(this.byKey, key, v);
+    this.pairings.clear();
+    if (v >= this.vocabStamp.length) this.vocabStamp = grown(this.vocabStamp);
+    return v;
   }
 
   /** The ids of the names whose best possible score against the query is at least `floor`. */
@@ -73,28 +93,41 @@ export class CandidateIndex {
     const queryWeights = query.tokens.map(weight);
     // Per query token: the vocabulary tokens it pairs with, and how many names hold them.
     const matched = query.tokens.map((q, qi) => this.pairing(q, query.keys[qi]!));
-    const volume = matched.map((vs) => vs.reduce((n, v) => n + this.holders[v]!.length, 0));
+    const volume = matched.map((vs) => {
+      let holders = 0;
+      for (const v of vs) holders += this.holders[v]!.length;
+      return holders;
+    });
     // MaxScore: the commonest query tokens, as long as a name holding only them could not reach the floor (each
     // pairs with one listed token of weight 8 at most), are not used to find names, only to score the found.
     const order = query.tokens.map((_, qi) => qi).sort((a, b) => volume[b]! - volume[a]!);
-    const common = new Set<number>();
+    const common: number[] = [];
     let commonWeight = 0;
     for (const qi of order) {
-      const listedMost = 8 * (common.size + 1);
+      const listedMost = 8 * (common.length + 1);
       if ((commonWeight + queryWeights[qi]! + listedMost) / (query.weight + listedMost) >= floor) break;
-      common.add(qi);
+      common.push(qi);
       commonWeight += queryWeights[qi]!;
     }
+    const isCommon = new Set(common);
     for (let qi = 0; qi < matched.length; qi++) {
-      if (common.has(qi)) continue;
+      if (isCommon.has(qi)) continue;
       for (const v of matched[qi]!) this.mark(v, qi, generation, touched);
     }
-    const joined = new Set<number>();
     for (const id of this.byJoined.get(joinedKey(query.joined)) ?? []) {
-      joined.add(id);
+      this.joinedStamp[id] = generation;
       if (this.stamp[id] !== generation) this.reset(id, generation, touched);
     }
-    const commonMatches = [...common].map((qi) => ({ qi, vocab: new Set(matched[qi]) }));
+    // The common query tokens each vocabulary token pairs with: a name's tokens are checked against them by a stamp.
+    const commonOf = new Map<number, number[]>();
+    for (const qi of common) {
+      for (const v of matched[qi]!) {
+        this.vocabStamp[v] = generation;
+        const qis = commonOf.get(v);
+        if (qis === undefined) commonOf.set(v, [qi]);
+        else if (qis[qis.length - 1] !== qi) qis.push(qi);
+      }
+    }
     const initials = query.tokens.filter((q) => q.length === 1);
     const out: number[] = [];
     // What the common tokens could add at most: a name that cannot reach the floor even so is dropped unread.
@@ -102,19 +135,22 @@ export class CandidateIndex {
     for (const qi of common) commonSlack += queryWeights[qi]! + 8;
     for (const id of touched) {
       const listed = this.prepared[id]!;
-      if (commonSlack > 0 && !joined.has(id) && initials.length === 0) {
-        let essentialHit = 0;
-        for (let qi = 0; qi < queryWeights.length; qi++) if ((this.queryMask[id]! & (1 << Math.min(qi, MASK_BITS))) !== 0) essentialHit += queryWeights[qi]!;
+      const joined = this.joinedStamp[id] === generation;
+      if (commonSlack > 0 && !joined && initials.length === 0) {
+        const essentialHit = this.queryHit(id, queryWeights);
         if ((essentialHit + this.listedWeight[id]! + commonSlack) / (query.weight + listed.weight) < floor) continue;
       }
-      for (const { qi, vocab } of commonMatches) {
-        for (let position = 0; position < listed.tokens.length; position++) {
-          const v = this.vocabulary.get(listed.tokens[position]!)!;
-          if (vocab.has(v)) this.markOne(id, v, position, qi);
+      // The size bound is cheap and final (the answer is at most it): a name below it needs no further reading.
+      if (bound(id) < floor) continue;
+      if (common.length > 0) {
+        const ids = this.nameVocab[id]!;
+        for (let position = 0; position < ids.length; position++) {
+          const v = ids[position]!;
+          if (this.vocabStamp[v] !== generation) continue;
+          for (const qi of commonOf.get(v)!) this.markOne(id, v, position, qi);
         }
       }
-      let queryHit = 0;
-      for (let qi = 0; qi < queryWeights.length; qi++) if ((this.queryMask[id]! & (1 << Math.min(qi, MASK_BITS))) !== 0) queryHit += queryWeights[qi]!;
+      const queryHit = this.queryHit(id, queryWeights);
       // A query initial pairs with any listed token of its letter; those are few, so they are bounded here.
       let initialSlack = 0;
       for (const initial of initials) {
@@ -124,14 +160,24 @@ export class CandidateIndex {
       }
       const total = query.weight + listed.weight;
       const tokenBound = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
-      const joinedBound = query.words !== listed.words && joined.has(id) ? 1 : 0;
-      if (Math.min(Math.max(tokenBound, joinedBound), bound(id)) >= floor) out.push(id);
+      const joinedBound = query.words !== listed.words && joined ? 1 : 0;
+      if (Math.max(tokenBound, joinedBound) >= floor) out.push(id);
     }
     return out;
   }
 
+  /** The weight of the query tokens that marked the name. */
+  private queryHit(id: number, queryWeights: readonly number[]): number {
+    const mask = this.queryMask[id]!;
+    let hit = 0;
+    for (let qi = 0; qi < queryWeights.length; qi++) if ((mask & (1 << Math.min(qi, MASK_BITS))) !== 0) hit += queryWeights[qi]!;
+    return hit;
+  }
+
   /** The vocabulary tokens a query token pairs with (tokenSimilarity defined), found through the lookup keys. */
-  private pairing(q: string, qKey: string): number[] {
+  private pairing(q: string, qKey: string): readonly number[] {
+    const known = this.pairings.get(q);
+    if (known !== undefined) return known;
     const seen = new Set<number>();
     const out: number[] = [];
     for (const key of q.length === 1 ? [`i:${q}`] : [...lookupKeys(q), `i:${q[0]}`]) {
@@ -141,6 +187,9 @@ export class CandidateIndex {
         if (tokenSimilarity(q, qKey, this.vocabTokens[v]!, this.vocabKeys[v]!) !== undefined) out.push(v);
       }
     }
+    // Bounded: a stream of distinct tokens (a batch of made-up names) must not grow it without end.
+    if (this.pairings.size >= MAX_PAIRINGS) this.pairings.clear();
+    this.pairings.set(q, out);
     return out;
   }
 
@@ -165,18 +214,27 @@ export class CandidateIndex {
     this.queryMask[id]! |= 1 << Math.min(qi, MASK_BITS);
     if (position >= MASK_BITS || (this.listedMask[id]! & bit) === 0) {
       this.listedMask[id]! |= bit;
-      this.listedWeight[id]! += weight(this.vocabTokens[v]!);
+      this.listedWeight[id]! += this.vocabWeights[v]!;
     }
   }
 
-  private grow(): void {
-    const size = this.stamp.length * 2;
-    const copy = <T extends Int32Array | Float64Array>(from: T, to: T) => (to.set(from), to);
-    this.stamp = copy(this.stamp, new Int32Array(size));
-    this.listedMask = copy(this.listedMask, new Int32Array(size));
-    this.queryMask = copy(this.queryMask, new Int32Array(size));
-    this.listedWeight = copy(this.listedWeight, new Float64Array(size));
+  private growNames(): void {
+    this.stamp = grown(this.stamp);
+    this.listedMask = grown(this.listedMask);
+    this.queryMask = grown(this.queryMask);
+    this.listedWeight = grown(this.listedWeight);
+    this.joinedStamp = grown(this.joinedStamp);
   }
+}
+
+/** How many query tokens' pairings are kept at most (each a short list of vocabulary ids). */
+const MAX_PAIRINGS = 50_000;
+
+/** A scratch array twice as long, its contents kept. */
+function grown<T extends Int32Array | Float64Array>(from: T): T {
+  const to = new (from.constructor as new (length: number) => T)(from.length * 2);
+  to.set(from);
+  return to;
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {

@@ -70,16 +70,36 @@ function spelling(a: string, b: string): number {
   return 1 - distance(a, b) / Math.max(a.length, b.length);
 }
 
-export function tokenSimilarity(q: string, qKey: string, l: string, lKey: string): TokenMatch | undefined {
-  if (q === l) return { query: q, listed: l, similarity: 1, how: 'exact' };
-  if ((q.length === 1 && l.startsWith(q)) || (l.length === 1 && q.startsWith(l))) {
-    return { query: q, listed: l, similarity: INITIAL_SIMILARITY, how: 'initial' };
-  }
+/** What the spelling similarity can be at most: the edit distance is at least the difference in length. */
+function lengthBound(a: string, b: string): number {
+  return 1 - Math.abs(a.length - b.length) / Math.max(a.length, b.length, 1);
+}
+
+/**
+ * How a token pair is judged, as one number so that scoring a name allocates nothing per pair: NO_PAIR, INITIAL,
+ * VARIANT, or the similarity itself (1 for the same token, below 1 for a spelling match).
+ */
+const NO_PAIR = -1;
+const INITIAL = -2;
+const VARIANT = -3;
+
+function judge(q: string, qKey: string, l: string, lKey: string): number {
+  if (q === l) return 1;
+  if ((q.length === 1 && l.startsWith(q)) || (l.length === 1 && q.startsWith(l))) return INITIAL;
+  const sameKey = qKey === lKey;
+  // Without a shared key only the spelling can pair them, and it cannot when the lengths alone are too far apart.
+  if (!sameKey && lengthBound(q, l) < TOKEN_FLOOR) return NO_PAIR;
   const s = spelling(q, l);
-  if (qKey === lKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY && closeEnough(q, l, s)) {
-    return { query: q, listed: l, similarity: VARIANT_SIMILARITY, how: 'variant' };
-  }
-  return s >= TOKEN_FLOOR ? { query: q, listed: l, similarity: s, how: 'spelling' } : undefined;
+  if (sameKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY && closeEnough(q, l, s)) return VARIANT;
+  return s >= TOKEN_FLOOR ? s : NO_PAIR;
+}
+
+const similarityOf = (judged: number) => (judged === INITIAL ? INITIAL_SIMILARITY : judged === VARIANT ? VARIANT_SIMILARITY : judged);
+const howOf = (judged: number): TokenMatch['how'] => (judged === INITIAL ? 'initial' : judged === VARIANT ? 'variant' : judged === 1 ? 'exact' : 'spelling');
+
+export function tokenSimilarity(q: string, qKey: string, l: string, lKey: string): TokenMatch | undefined {
+  const judged = judge(q, qKey, l, lKey);
+  return judged === NO_PAIR ? undefined : { query: q, listed: l, similarity: similarityOf(judged), how: howOf(judged) };
 }
 
 /** Longer tokens say more; an initial says little. */
@@ -90,34 +110,46 @@ export const weight = (token: string) => Math.max(1, Math.min(token.length, 8));
  * is the weighted share of both names' tokens that found a partner, each pair counted at its similarity.
  */
 function tokenSetScore(query: PreparedName, listed: PreparedName): NameScore {
-  const pairs: Array<{ qi: number; li: number; match: TokenMatch }> = [];
-  query.tokens.forEach((q, qi) =>
-    listed.tokens.forEach((l, li) => {
-      const match = tokenSimilarity(q, query.keys[qi]!, l, listed.keys[li]!);
-      if (match !== undefined) pairs.push({ qi, li, match });
-    }),
-  );
-  pairs.sort((a, b) => b.match.similarity - a.match.similarity || a.qi - b.qi || a.li - b.li);
-  const usedQ = new Set<number>();
-  const usedL = new Set<number>();
-  const chosen: Array<{ qi: number; li: number; match: TokenMatch }> = [];
-  for (const pair of pairs) {
-    if (usedQ.has(pair.qi) || usedL.has(pair.li)) continue;
-    usedQ.add(pair.qi);
-    usedL.add(pair.li);
-    chosen.push(pair);
+  const { tokens: qt, keys: qk } = query;
+  const { tokens: lt, keys: lk } = listed;
+  // The pairs that pair, as parallel arrays (query index, listed index, judgement), in query-then-listed order.
+  const pairQ: number[] = [];
+  const pairL: number[] = [];
+  const judged: number[] = [];
+  for (let qi = 0; qi < qt.length; qi++) {
+    for (let li = 0; li < lt.length; li++) {
+      const j = judge(qt[qi]!, qk[qi]!, lt[li]!, lk[li]!);
+      if (j === NO_PAIR) continue;
+      pairQ.push(qi);
+      pairL.push(li);
+      judged.push(j);
+    }
   }
+  const order = judged.map((_, i) => i);
+  order.sort((a, b) => similarityOf(judged[b]!) - similarityOf(judged[a]!) || pairQ[a]! - pairQ[b]! || pairL[a]! - pairL[b]!);
+  const usedQ = new Uint8Array(qt.length);
+  const usedL = new Uint8Array(lt.length);
+  const chosen: number[] = [];
+  for (const p of order) {
+    if (usedQ[pairQ[p]!] === 1 || usedL[pairL[p]!] === 1) continue;
+    usedQ[pairQ[p]!] = 1;
+    usedL[pairL[p]!] = 1;
+    chosen.push(p);
+  }
+  const matches = chosen.map((p): TokenMatch => ({ query: qt[pairQ[p]!]!, listed: lt[pairL[p]!]!, similarity: similarityOf(judged[p]!), how: howOf(judged[p]!) }));
+  const at = chosen.map((p) => pairQ[p]!);
   // Two one-word names that share only a phonetic key (Dare / Dore) are too little evidence for variant credit.
-  if (query.tokens.length === 1 && listed.tokens.length === 1 && chosen[0]?.match.how === 'variant') {
-    const [q, l] = [query.tokens[0]!, listed.tokens[0]!];
+  if (qt.length === 1 && lt.length === 1 && matches[0]?.how === 'variant') {
+    const [q, l] = [qt[0]!, lt[0]!];
     const s = spelling(q, l);
-    chosen[0] = { ...chosen[0], match: { query: q, listed: l, similarity: s, how: 'spelling' } };
-    if (s < TOKEN_FLOOR) chosen.pop();
+    matches[0] = { query: q, listed: l, similarity: s, how: 'spelling' };
+    if (s < TOKEN_FLOOR) matches.pop();
   }
-  const total = query.tokens.reduce((s, t) => s + weight(t), 0) + listed.tokens.reduce((s, t) => s + weight(t), 0);
-  const matched = chosen.reduce((s, p) => s + p.match.similarity * (weight(query.tokens[p.qi]!) + weight(listed.tokens[p.li]!)), 0);
-  chosen.sort((a, b) => a.qi - b.qi);
-  return { score: total === 0 ? 0 : matched / total, method: 'tokens', tokens: chosen.map((p) => p.match) };
+  const total = query.weight + listed.weight;
+  let matched = 0;
+  for (const m of matches) matched += m.similarity * (weight(m.query) + weight(m.listed));
+  const byQuery = matches.map((m, i) => ({ m, qi: at[i]! })).sort((a, b) => a.qi - b.qi);
+  return { score: total === 0 ? 0 : matched / total, method: 'tokens', tokens: byQuery.map((x) => x.m) };
 }
 
 /** "Kwangchol" against "Kwang Chol": compare the names run together, in both word orders a list may use. */
@@ -127,10 +159,6 @@ function joinedScore(query: PreparedName, listed: PreparedName): NameScore {
 }
 
 /**
- * The better of the two readings. The joined reading only counts when the word counts differ (a split or a
- * join is the only thing it can explain), so two different names of equal length are not compared as strings.
- */
-/**
  * An upper bound of scoreName from the sizes alone: the token reading cannot pair more weight than the lighter
  * name has, the joined reading cannot beat the length difference. Lets the index skip most candidates unscored.
  */
@@ -139,13 +167,20 @@ export function scoreBound(query: PreparedName, listed: PreparedName): number {
   const total = query.weight + listed.weight;
   const tokens = pairs === 0 || total === 0 ? 0 : (query.topWeights[pairs - 1]! + listed.topWeights[pairs - 1]!) / total;
   if (query.words === listed.words) return tokens;
-  const lengthBound = (a: string, b: string) => 1 - Math.abs(a.length - b.length) / Math.max(a.length, b.length, 1);
-  return Math.max(tokens, lengthBound(query.joined, listed.joined), lengthBound(query.joined, listed.reversed));
+  return Math.max(tokens, joinedBound(query, listed));
 }
 
+/** What the joined reading can score at most, from the lengths of the names run together. */
+const joinedBound = (query: PreparedName, listed: PreparedName) => Math.max(lengthBound(query.joined, listed.joined), lengthBound(query.joined, listed.reversed));
+
+/**
+ * The better of the two readings. The joined reading only counts when the word counts differ (a split or a
+ * join is the only thing it can explain), so two different names of equal length are not compared as strings.
+ */
 export function scoreName(query: PreparedName, listed: PreparedName): NameScore {
   const tokens = tokenSetScore(query, listed);
-  if (query.words === listed.words || tokens.score === 1) return tokens;
+  // The joined reading replaces the token reading only when it scores higher, which its lengths may already rule out.
+  if (query.words === listed.words || tokens.score === 1 || joinedBound(query, listed) <= tokens.score) return tokens;
   const joined = joinedScore(query, listed);
   return joined.score > tokens.score ? joined : tokens;
 }
