@@ -6,6 +6,11 @@
  * which work while the turn's slice is young; past it, each queues again at the back, and the next feeds
  * resume after the next I/O poll. So a turn holds about one slice of feed work (plus one event for each
  * resumed feed), whatever the number of feeds.
+ *
+ * "One event" can be a page read as well (feeds read the log 100 events at a time, and feeds in step reach a
+ * page's end together), so `perTurn` bounds what a turn may overrun its slice by: at 64, 200 catching-up readers
+ * kept /health at p50 36 ms and p99 150-3,300 ms; at 8, p50 17 ms and p99 33-115 ms, with more events sent in the
+ * same time (bench/feed-load.ts, both in one session).
  */
 export class FeedScheduler {
   private sliceStarted = Number.NEGATIVE_INFINITY;
@@ -16,7 +21,7 @@ export class FeedScheduler {
 
   constructor(
     private readonly sliceMs = 5,
-    private readonly perTurn = 64,
+    private readonly perTurn = 8,
   ) {}
 
   /**
