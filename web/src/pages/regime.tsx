@@ -29,6 +29,7 @@ export function RegimePage({ params }: { params: URLSearchParams }) {
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    setSeries([]); // the last question's series must not stand beside this question's table
     const scope = filter.includes(':') ? { regime: filter } : { authority: filter || undefined };
     const at = instantOf(knownAt);
     const result = await attempt(() => api<StateResult>(`/state${query({ ...scope, asOf, knownAt: at, limit: '1000' })}`), setError);
@@ -65,6 +66,12 @@ export function RegimePage({ params }: { params: URLSearchParams }) {
       {state && (
         <>
           <p data-testid="regime-total">{state.total} designation(s) in force on {state.asOf} as known at {state.knownAt}{state.total > state.designations.length ? ` (first ${state.designations.length} shown)` : ''}</p>
+          {state.total === 0 && series.length > 0 && series.every(([, n]) => n === 0) && (
+            // A well-formed regime nobody lists under answers 0, not an error; most often it is misspelt.
+            <p class="notice" role="status" data-testid="regime-empty">
+              No designation under {filter || 'any regime'} was in force on any date from {series[0]![0]} to {state.asOf} (as known at {state.knownAt}). Check the spelling: a regime is AUTHORITY:PROGRAMME, such as EU:RUS; an authority is UN, EU, US or UK.
+            </p>
+          )}
           <Chart option={option} label={`designations in force from ${from} to ${state.asOf}`} height={260} />
           <DesignationTable rows={state.designations} caption="Designations in force" />
         </>
