@@ -2,7 +2,7 @@
  * Watchlists (issue 14): bulk load of N generated names (default 1,000,000; --size N), re-screening after the
  * whole OFAC SDN 2019 set is imported as new designations, and the latency from the append of a matching
  * designation to its notification on Kafka (p50/p99; skipped when no broker answers on KAFKA_BROKERS).
- * Run: node bin/run-ts.mjs bench/watchlists.ts [--size 1000000] [--latency-samples 50]
+ * Run: node bin/run-ts.mjs bench/watchlists.ts [--size 1000000] [--latency-samples 50] [--batch-size N]
  */
 import { faker } from '@faker-js/faker';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,8 @@ import { printTable } from './support';
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const SIZE = arg('--size', 1_000_000);
 const SAMPLES = arg('--latency-samples', 50);
+/** The follower's page of the log (events per batch); undefined: its default. */
+const BATCH = process.argv.includes('--batch-size') ? arg('--batch-size', 0) : undefined;
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/lists');
 const OFAC_2019 = ['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => join(DATA, 'ofac/2019-01_watchman', f));
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -51,7 +53,7 @@ try {
   const projector = Projector.open(events, join(dir, 'views.db'));
   await projector.catchUp();
   const store = WatchlistStore.open(join(dir, 'watchlists.db'));
-  const follower = new WatchlistFollower(events, projector, store, { pollMs: 5 });
+  const follower = new WatchlistFollower(events, projector, store, { pollMs: 5, ...(BATCH === undefined ? {} : { batchSize: BATCH }) });
   const watchlists = new Watchlists(store, new WatchlistScreener(store, new ScreeningService(projector)));
 
   const rssBefore = peakRssMiB();

@@ -13,6 +13,7 @@
  * That is a superset of what screening can find (it also skips its commonest query tokens), so no entry it could
  * match is missed; and, unlike bare keys, a shared phonetic key or prefix alone (Mohammed / Mahmoud / Mohsen) no
  * longer makes a candidate. test/watchlists/candidate-keys.property.test.ts checks both against screening.
+ * The store then bounds the token candidates as screening bounds its own (candidate-bound.ts).
  */
 import { nameTokens, normaliseIdentifier, phoneticKey, rawTokens } from '../screening';
 import { lookupKeys } from '../screening/candidate-index';
@@ -86,20 +87,25 @@ export function listedProbe(segments: readonly Segment[]): ListedProbe {
 }
 
 /**
- * The entry keys to look up, given the entry tokens found under the probe keys (rows of token_keys): a token
- * counts only if screening would pair it with a listed token filed under that same key.
+ * Screening's pairing of entry tokens with listed tokens, given the entry tokens found under the probe keys (rows
+ * of token_keys): entry token -> the listed tokens filed under one of its keys that tokenSimilarity pairs it with.
+ * A token without a partner is not in the map.
  */
-export function candidateKeys(probe: ListedProbe, found: ReadonlyArray<{ readonly key: string; readonly token: string }>): string[] {
-  const paired = new Set<string>();
+export function tokenPartners(probe: ListedProbe, found: ReadonlyArray<{ readonly key: string; readonly token: string }>): Map<string, Set<string>> {
+  const partners = new Map<string, Set<string>>();
+  const phonetic = new Map<string, string>();
+  const keyOf = (token: string) => phonetic.get(token) ?? phonetic.set(token, phoneticKey(token)).get(token)!;
   for (const { key, token } of found) {
-    if (paired.has(token)) continue;
-    const tokenPhonetic = phoneticKey(token);
     for (const listed of probe.tokenProbes.get(key) ?? []) {
-      if (tokenSimilarity(token, tokenPhonetic, listed, phoneticKey(listed)) !== undefined) {
-        paired.add(token);
-        break;
-      }
+      if (partners.get(token)?.has(listed)) continue;
+      if (tokenSimilarity(token, keyOf(token), listed, keyOf(listed)) === undefined) continue;
+      const set = partners.get(token) ?? new Set<string>();
+      set.add(listed);
+      partners.set(token, set);
     }
   }
-  return [...[...paired].map(tokenKey), ...probe.direct];
+  return partners;
 }
+
+/** The entry keys of the entries holding a paired token. */
+export const pairedTokenKeys = (partners: ReadonlyMap<string, unknown>): string[] => [...partners.keys()].map(tokenKey);

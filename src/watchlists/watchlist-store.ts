@@ -15,7 +15,8 @@ import type { ScreeningEntry, ScreeningMatch } from '../screening';
 import { AppendNotifier } from '../store/sqlite/append-notifier';
 import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
-import { candidateKeys, entryKeys, listedProbe, tokenProbeKeys } from './candidate-keys';
+import { CandidateBound } from './candidate-bound';
+import { entryKeys, listedProbe, pairedTokenKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
 import type { StoredMatch } from './match-diff';
 import type { WatchlistCloudEvent } from './notification';
 import { STAGING_SCHEMA, WATCHLISTS_SCHEMA } from './schema';
@@ -98,6 +99,12 @@ export class WatchlistStore {
       deleteEntryNotifications: db.prepare<[string, string]>('DELETE FROM notifications WHERE watchlist_id = ? AND entry_id = ?'),
       candidates: db.prepare<[string], { watchlist_id: string; entry: string }>(
         `SELECT e.watchlist_id, e.entry FROM entries e JOIN
+           (SELECT DISTINCT watchlist_id, entry_id FROM entry_keys WHERE key IN (SELECT value FROM json_each(?))) k
+           ON e.watchlist_id = k.watchlist_id AND e.entry_id = k.entry_id`,
+      ),
+      // Names only (json_extract in SQLite): most entries found by a token are dropped by the bound unparsed.
+      candidateNames: db.prepare<[string], { watchlist_id: string; entry_id: string; name: string }>(
+        `SELECT e.watchlist_id, e.entry_id, json_extract(e.entry, '$.name') AS name FROM entries e JOIN
            (SELECT DISTINCT watchlist_id, entry_id FROM entry_keys WHERE key IN (SELECT value FROM json_each(?))) k
            ON e.watchlist_id = k.watchlist_id AND e.entry_id = k.entry_id`,
       ),
@@ -249,11 +256,26 @@ export class WatchlistStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** The entries screening could match with any name or identifier of these segments (candidate-keys.ts). */
+  /**
+   * The entries screening could match with any name or identifier of these segments: those sharing a joined or
+   * identifier key (candidate-keys.ts), and those holding a paired token whose bound against one of the names
+   * reaches the threshold (candidate-bound.ts).
+   */
   candidatesOf(segments: readonly ScreeningEntry[]): Located[] {
     const probe = listedProbe(segments);
     const found = probe.tokenProbes.size === 0 ? [] : this.s.tokensUnder.all(JSON.stringify([...probe.tokenProbes.keys()]));
-    return this.candidates(candidateKeys(probe, found));
+    const partners = tokenPartners(probe, found);
+    const direct = this.candidates(probe.direct);
+    const tokenKeys = pairedTokenKeys(partners);
+    if (tokenKeys.length === 0) return direct;
+    const seen = new Set(direct.map((c) => `${c.watchlistId}/${c.entry.id}`));
+    const bound = new CandidateBound(segments, partners);
+    const paired: Located[] = [];
+    for (const row of this.s.candidateNames.all(JSON.stringify(tokenKeys))) {
+      if (seen.has(`${row.watchlist_id}/${row.entry_id}`) || !bound.reachable(row.name)) continue;
+      paired.push({ watchlistId: row.watchlist_id, entry: this.entry(row.watchlist_id, row.entry_id)! });
+    }
+    return [...direct, ...paired];
   }
 
   /** The entries having any of these keys (candidate lookup through the key index, not a scan). */

@@ -88,17 +88,22 @@ describe('candidate keys against screening', () => {
             ...(p.identifier ? { identifiers: [{ type: 'passport', value: `P-${i}000` }] } : {}),
           }));
           store.transaction(() => entries.forEach((e) => store.putEntry('w', e)));
-          pairs.forEach((p, i) => {
-            const name = p.mutations.reduce(mutate, p.base).join(' ');
-            const segment = listed(name, i, p.sameFeatures ? p.entryFeatures : p.listedFeatures, p.identifier ? [{ type: 'passport', value: `p ${i}000` }] : []);
+          const segments = pairs.map((p, i) =>
+            listed(p.mutations.reduce(mutate, p.base).join(' '), i, p.sameFeatures ? p.entryFeatures : p.listedFeatures, p.identifier ? [{ type: 'passport', value: `p ${i}000` }] : []),
+          );
+          // The follower looks up a whole batch's names at once: its candidates must cover every name's matches too.
+          const ofBatch = new Set(store.candidatesOf(segments).map((c) => c.entry.id));
+          for (const segment of segments) {
+            const name = segment.primaryName;
             const candidates = new Set(store.candidatesOf([segment]).map((c) => c.entry.id));
             const local = new ScreeningIndex([segment]);
             for (const entry of entries) {
               if (local.screen(queryOf(entry), BASIS).length === 0) continue;
               matchedPairs += 1;
               expect(candidates, `entry "${entry.name}" matched by listed "${name}"`).toContain(entry.id);
+              expect(ofBatch, `entry "${entry.name}" matched by listed "${name}" in a batch`).toContain(entry.id);
             }
-          });
+          }
         } finally {
           store.close();
         }
@@ -113,13 +118,34 @@ describe('candidate keys against screening', () => {
     const store = WatchlistStore.open(':memory:');
     try {
       store.create('w');
-      // Given Mahmoud (phonetic key "mt" like Mohammed) and Mohsen (prefix "moh"): screening pairs neither with Mohammed
-      const names = { variant: 'Muhammad Rahimi', sameKey: 'Mahmoud Abbas', samePrefix: 'Mohsen Karimi', unrelated: 'Olga Smirnova' };
+      // Given Mahmoud (phonetic key "mt" like Mohammed) and Mohsen (prefix "moh"): screening pairs neither with Mohammed,
+      // so with only Yazdi paired neither can reach the threshold
+      const names = { variant: 'Muhammad Yazdi', sameKey: 'Mahmoud Yazdi', samePrefix: 'Mohsen Yazdi', unrelated: 'Olga Smirnova' };
       store.transaction(() => Object.entries(names).forEach(([id, name]) => store.putEntry('w', { id, name })));
       // When the candidates of a listed Mohammed are looked up
       const found = store.candidatesOf([listed('Mohammed Yazdi', 0, {})]).map((c) => c.entry.id);
       // Then only the transliteration variant comes back
       expect(found).toEqual(['variant']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('given entries sharing only a name or an initial with a listed name, when candidates are looked up, then those that cannot reach the threshold are not candidates', () => {
+    const store = WatchlistStore.open(':memory:');
+    try {
+      store.create('w');
+      // Given 200 entries whose first names start with the listed initial, one sharing the surname as well
+      const entries = Array.from({ length: 200 }, (_, i) => ({ id: `e${i}`, name: `Anna${'bcdefghij'[i % 9]} Qux${i}` }));
+      store.transaction(() => [...entries, { id: 'hit', name: 'Alexei Karimov' }, { id: 'surname', name: 'Boris Karimov' }].forEach((e) => store.putEntry('w', e)));
+      // When the candidates of a listed "A Karimov" are looked up
+      const found = store.candidatesOf([listed('A Karimov', 0, {})]).map((c) => c.entry.id);
+      // Then only the entry whose both tokens pair is one: a shared surname or initial alone is too little weight
+      expect(found).toEqual(['hit']);
+      // And screening agrees: it matches the candidate and none of the others
+      const local = new ScreeningIndex([listed('A Karimov', 0, {})]);
+      expect(local.screen({ name: 'Alexei Karimov' }, BASIS)).toHaveLength(1);
+      expect(local.screen({ name: 'Boris Karimov' }, BASIS)).toHaveLength(0);
     } finally {
       store.close();
     }
