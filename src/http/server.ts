@@ -24,6 +24,7 @@ import { commandRoutes } from './routes/commands';
 import { healthRoutes } from './routes/health';
 import { queryRoutes } from './routes/queries';
 import { screeningRoutes } from './routes/screenings';
+import type { ScreeningService } from '../screening';
 import { verifyRoutes } from './routes/verify';
 import { watchlistRoutes, type WatchlistRoutesOptions } from '../watchlists';
 import { webPages } from '../web';
@@ -34,6 +35,11 @@ export interface ServerOptions {
   readonly ledger: Ledger;
   /** The projector (or anything with its queries, waitFor and position). */
   readonly projector: ReadSide;
+  /**
+   * What `POST /screenings` answers with; default one of its own over the projector. The service passes the one
+   * its watchlist follower screens with, so the process holds one screening index (src/service/main.ts).
+   */
+  readonly screening?: ScreeningService;
   readonly auth: AuthConfig;
   /** pino settings; false (the default) logs nothing. */
   readonly logger?: LogOptions | false;
@@ -112,7 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readYourWritesMs: options.readYourWritesMs ?? 5000,
   });
   await app.register(queryRoutes, { readSide: options.projector });
-  await app.register(screeningRoutes, { readSide: options.projector });
+  await app.register(screeningRoutes, { readSide: options.projector, ...(options.screening === undefined ? {} : { service: options.screening }) });
   await app.register(verifyRoutes, { ledger: options.ledger });
   await app.register(sseFeedRoute, { store: options.ledger.store, ...(options.feedSource === undefined ? {} : { source: options.feedSource }) });
   await app.register(webPages);

@@ -26,12 +26,18 @@ export interface FollowerOptions extends ScreenerOptions {
   /** How long to wait before reading the log again once caught up. */
   readonly pollMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * The screening over the same read side that receipts come from; default one of its own. The service passes the
+   * one HTTP `POST /screenings` answers with, so the process keeps one index (about 44 MB on the real lists), not two.
+   */
+  readonly screening?: ScreeningService;
 }
 
 export const FOLLOWER_CHECKPOINT = 'watchlist-follower';
 
 export class WatchlistFollower {
-  private readonly screening: ScreeningService;
+  /** What registrations and receipts are screened with: the full index, kept current with the read models. */
+  readonly screening: ScreeningService;
   private readonly screener: WatchlistScreener;
   private controller: AbortController | undefined;
   private loop: Promise<void> | undefined;
@@ -44,7 +50,7 @@ export class WatchlistFollower {
     private readonly watchlists: WatchlistStore,
     private readonly options: FollowerOptions = {},
   ) {
-    this.screening = new ScreeningService(readSide);
+    this.screening = options.screening ?? new ScreeningService(readSide);
     this.screener = new WatchlistScreener(watchlists, this.screening, options);
   }
 

@@ -2,6 +2,7 @@
  * Opens the watchlist database with its follower and (optionally) its Kafka relay, for the service and for
  * `sanctions-ledger watch` alike. Start after the projector, stop before it.
  */
+import type { ScreeningService } from '../screening';
 import type { EventStore } from '../store/event-store';
 import type { WatchlistConfig } from './config';
 import { WatchlistFollower, type FollowerReadSide } from './follower';
@@ -22,11 +23,12 @@ export function openWatchlists(
   store: EventStore,
   readSide: FollowerReadSide,
   config: WatchlistConfig,
-  options: { kafka: boolean; log?: (line: string) => void },
+  /** `screening`: the one the HTTP service answers with, to keep one index per process (FollowerOptions.screening). */
+  options: { kafka: boolean; log?: (line: string) => void; screening?: ScreeningService },
 ): OpenedWatchlists {
   const watchlists = WatchlistStore.open(config.dbPath);
   const log = options.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} watchlists: ${line}\n`));
-  const follower = new WatchlistFollower(store, readSide, watchlists, { log, source: config.source });
+  const follower = new WatchlistFollower(store, readSide, watchlists, { log, source: config.source, ...(options.screening === undefined ? {} : { screening: options.screening }) });
   const relay = options.kafka ? new WatchlistKafkaRelay(watchlists, { brokers: config.brokers, topic: config.topic, log }) : undefined;
   return {
     store: watchlists,

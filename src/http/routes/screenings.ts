@@ -66,8 +66,9 @@ function serviceOf(readSide: ReadSide): ScreeningService | undefined {
   return db === undefined ? undefined : new ScreeningService({ db, position: () => readSide.position() });
 }
 
-export async function screeningRoutes(app: FastifyInstance, options: { readSide: ReadSide }): Promise<void> {
-  const service = serviceOf(options.readSide);
+/** `service`: the screening to answer with (the service shares its follower's); default one over `readSide`. */
+export async function screeningRoutes(app: FastifyInstance, options: { readSide: ReadSide; service?: ScreeningService }): Promise<void> {
+  const service = options.service ?? serviceOf(options.readSide);
   const available = (): ScreeningService => {
     if (service === undefined) throw new HttpError(503, { error: 'unavailable', message: 'screening needs the read models of a projector' });
     return service;
