@@ -7,6 +7,7 @@
  * marked on both sides, so only names that can still reach the threshold are scored in full. Pure, in memory.
  */
 import { phoneticKey } from './normalise';
+import { grown, NameColumns } from './name-columns';
 import { tokenSimilarity, weight, type PreparedName } from './score';
 
 /** Names longer than this many tokens are not de-duplicated per token in the bound (it stays an upper bound). */
@@ -32,13 +33,15 @@ export class CandidateIndex {
   private readonly vocabTokens: string[] = [];
   private readonly vocabKeys: string[] = [];
   private readonly vocabWeights: number[] = [];
+  /** Per vocabulary token: its first letter's char code (what a query initial pairs with). */
+  private readonly vocabFirst: number[] = [];
   /** Per vocabulary token: name id * 32 + token position, for every name holding it. */
   private readonly holders: number[][] = [];
   private readonly byKey = new Map<string, number[]>();
   private readonly byJoined = new Map<string, number[]>();
   private readonly prepared: PreparedName[] = [];
-  /** Per name: the vocabulary id of each of its tokens, so a query reads a name's tokens without hashing them. */
-  private readonly nameVocab: Int32Array[] = [];
+  /** Per name: its sizes and its tokens' vocabulary ids, so a query reads a touched name without hashing or pointer chasing. */
+  private readonly columns = new NameColumns();
   /**
    * Query token -> the vocabulary tokens it pairs with. A pairing depends only on the vocabulary, so it is kept
    * across queries (names repeat their words: a batch asks for the same few thousand tokens again and again) and
@@ -52,7 +55,9 @@ export class CandidateIndex {
   private listedWeight = new Float64Array(1024);
   private joinedStamp = new Int32Array(1024);
   private vocabStamp = new Int32Array(1024);
+  private pairingStamp = new Int32Array(1024);
   private generation = 0;
+  private pairingGeneration = 0;
 
   get size(): { names: number; tokens: number; keys: number } {
     return { names: this.prepared.length, tokens: this.vocabTokens.length, keys: this.byKey.size };
@@ -61,14 +66,12 @@ export class CandidateIndex {
   /** Adds a name; returns its id (ids are dense, in order of addition). */
   add(name: PreparedName): number {
     const id = this.prepared.push(name) - 1;
-    const ids = new Int32Array(name.tokens.length);
-    name.tokens.forEach((token, position) => {
-      let v = this.vocabulary.get(token);
-      if (v === undefined) v = this.addToken(token);
-      ids[position] = v;
+    const ids = name.tokens.map((token, position) => {
+      const v = this.vocabulary.get(token) ?? this.addToken(token);
       this.holders[v]!.push(id * 32 + Math.min(position, MASK_BITS));
+      return v;
     });
-    this.nameVocab.push(ids);
+    this.columns.add(name, ids);
     for (const key of new Set([joinedKey(name.joined), joinedKey(name.reversed)])) push(this.byJoined, key, id);
     if (id >= this.stamp.length) this.growNames();
     return id;
@@ -79,15 +82,19 @@ export class CandidateIndex {
     this.vocabulary.set(token, v);
     this.vocabKeys.push(phoneticKey(token));
     this.vocabWeights.push(weight(token));
+    this.vocabFirst.push(token.charCodeAt(0));
     this.holders.push([]);
     for (const key of token.length === 1 ? [`i:${token}`] : lookupKeys(token)) push(this.byKey, key, v);
     this.pairings.clear();
-    if (v >= this.vocabStamp.length) this.vocabStamp = grown(this.vocabStamp);
+    if (v >= this.vocabStamp.length) {
+      this.vocabStamp = grown(this.vocabStamp);
+      this.pairingStamp = grown(this.pairingStamp);
+    }
     return v;
   }
 
   /** The ids of the names whose best possible score against the query is at least `floor`. */
-  candidates(query: PreparedName, floor: number, bound: (id: number) => number): number[] {
+  candidates(query: PreparedName, floor: number): number[] {
     const generation = ++this.generation;
     const touched: number[] = [];
     const queryWeights = query.tokens.map(weight);
@@ -128,24 +135,24 @@ export class CandidateIndex {
         else if (qis[qis.length - 1] !== qi) qis.push(qi);
       }
     }
-    const initials = query.tokens.filter((q) => q.length === 1);
+    const initials = query.tokens.filter((q) => q.length === 1).map((q) => q.charCodeAt(0));
     const out: number[] = [];
     // What the common tokens could add at most: a name that cannot reach the floor even so is dropped unread.
     let commonSlack = 0;
     for (const qi of common) commonSlack += queryWeights[qi]! + 8;
     for (const id of touched) {
-      const listed = this.prepared[id]!;
+      const listedWeight = this.columns.weight(id);
       const joined = this.joinedStamp[id] === generation;
       if (commonSlack > 0 && !joined && initials.length === 0) {
         const essentialHit = this.queryHit(id, queryWeights);
-        if ((essentialHit + this.listedWeight[id]! + commonSlack) / (query.weight + listed.weight) < floor) continue;
+        if ((essentialHit + this.listedWeight[id]! + commonSlack) / (query.weight + listedWeight) < floor) continue;
       }
-      // The size bound is cheap and final (the answer is at most it): a name below it needs no further reading.
-      if (bound(id) < floor) continue;
+      // The size bound (scoreBound) is cheap and final, the score is at most it: a name below it needs no further reading.
+      if (this.columns.bound(query, id) < floor) continue;
       if (common.length > 0) {
-        const ids = this.nameVocab[id]!;
-        for (let position = 0; position < ids.length; position++) {
-          const v = ids[position]!;
+        const tokens = this.columns.tokens(id);
+        for (let position = 0; position < tokens; position++) {
+          const v = this.columns.vocabAt(id, position);
           if (this.vocabStamp[v] !== generation) continue;
           for (const qi of commonOf.get(v)!) this.markOne(id, v, position, qi);
         }
@@ -155,12 +162,15 @@ export class CandidateIndex {
       let initialSlack = 0;
       for (const initial of initials) {
         let heaviest = 0;
-        for (const t of listed.tokens) if (t.startsWith(initial)) heaviest = Math.max(heaviest, weight(t));
+        for (let position = 0, tokens = this.columns.tokens(id); position < tokens; position++) {
+          const v = this.columns.vocabAt(id, position);
+          if (this.vocabFirst[v] === initial) heaviest = Math.max(heaviest, this.vocabWeights[v]!);
+        }
         initialSlack += 1 + heaviest;
       }
-      const total = query.weight + listed.weight;
+      const total = query.weight + listedWeight;
       const tokenBound = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
-      const joinedBound = query.words !== listed.words && joined ? 1 : 0;
+      const joinedBound = query.words !== this.columns.wordCount(id) && joined ? 1 : 0;
       if (Math.max(tokenBound, joinedBound) >= floor) out.push(id);
     }
     return out;
@@ -178,12 +188,13 @@ export class CandidateIndex {
   private pairing(q: string, qKey: string): readonly number[] {
     const known = this.pairings.get(q);
     if (known !== undefined) return known;
-    const seen = new Set<number>();
+    // A vocabulary token filed under several of the keys is judged once: the stamp says it was seen for this token.
+    const seen = ++this.pairingGeneration;
     const out: number[] = [];
     for (const key of q.length === 1 ? [`i:${q}`] : [...lookupKeys(q), `i:${q[0]}`]) {
       for (const v of this.byKey.get(key) ?? []) {
-        if (seen.has(v)) continue;
-        seen.add(v);
+        if (this.pairingStamp[v] === seen) continue;
+        this.pairingStamp[v] = seen;
         if (tokenSimilarity(q, qKey, this.vocabTokens[v]!, this.vocabKeys[v]!) !== undefined) out.push(v);
       }
     }
@@ -229,13 +240,6 @@ export class CandidateIndex {
 
 /** How many query tokens' pairings are kept at most (each a short list of vocabulary ids). */
 const MAX_PAIRINGS = 50_000;
-
-/** A scratch array twice as long, its contents kept. */
-function grown<T extends Int32Array | Float64Array>(from: T): T {
-  const to = new (from.constructor as new (length: number) => T)(from.length * 2);
-  to.set(from);
-  return to;
-}
 
 function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);

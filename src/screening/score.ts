@@ -60,7 +60,9 @@ const VARIANT_SIMILARITY = 0.92;
 const VARIANT_SPELLING_FLOOR = 0.6;
 const consonants = (token: string) => token.replace(/[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
 /** "mhmd" is the skeleton of "mohammed"; an acronym ("HQN") is the skeleton of nothing it is compared with. */
-const skeletonOf = (skeleton: string, word: string) => skeleton.length >= 3 && consonants(skeleton) === skeleton && consonants(word) === skeleton;
+const VOWEL = /[aeiouy]/;
+// A vowel rules a skeleton out before any rewriting: most pairs have one, and this sits on the candidate search.
+const skeletonOf = (skeleton: string, word: string) => skeleton.length >= 3 && !VOWEL.test(skeleton) && consonants(skeleton) === skeleton && consonants(word) === skeleton;
 const closeEnough = (q: string, l: string, s: number) =>
   s >= VARIANT_SPELLING_FLOOR || skeletonOf(q, l) || skeletonOf(l, q) || (Math.max(q.length, l.length) <= 3 && distance(q, l) === 1);
 /** "J" for "John". */
@@ -71,9 +73,8 @@ function spelling(a: string, b: string): number {
 }
 
 /** What the spelling similarity can be at most: the edit distance is at least the difference in length. */
-function lengthBound(a: string, b: string): number {
-  return 1 - Math.abs(a.length - b.length) / Math.max(a.length, b.length, 1);
-}
+const lengthBound = (a: string, b: string) => lengthRatio(a.length, b.length);
+const lengthRatio = (a: number, b: number) => 1 - Math.abs(a - b) / Math.max(a, b, 1);
 
 /**
  * How a token pair is judged, as one number so that scoring a name allocates nothing per pair: NO_PAIR, INITIAL,
@@ -164,10 +165,19 @@ function joinedScore(query: PreparedName, listed: PreparedName): NameScore {
  */
 export function scoreBound(query: PreparedName, listed: PreparedName): number {
   const pairs = Math.min(query.tokens.length, listed.tokens.length);
-  const total = query.weight + listed.weight;
-  const tokens = pairs === 0 || total === 0 ? 0 : (query.topWeights[pairs - 1]! + listed.topWeights[pairs - 1]!) / total;
-  if (query.words === listed.words) return tokens;
-  return Math.max(tokens, joinedBound(query, listed));
+  return sizeBound(query, pairs, pairs === 0 ? 0 : listed.topWeights[pairs - 1]!, listed.weight, listed.words, listed.joined.length, listed.reversed.length);
+}
+
+/**
+ * scoreBound from the listed name's sizes alone (the candidate index keeps them in flat columns, name-columns.ts):
+ * `pairs` is the smaller token count of the two names, `listedTop` the weight of the listed name's `pairs`
+ * heaviest tokens.
+ */
+export function sizeBound(query: PreparedName, pairs: number, listedTop: number, listedWeight: number, listedWords: number, joinedLength: number, reversedLength: number): number {
+  const total = query.weight + listedWeight;
+  const tokens = pairs === 0 || total === 0 ? 0 : (query.topWeights[pairs - 1]! + listedTop) / total;
+  if (query.words === listedWords) return tokens;
+  return Math.max(tokens, lengthRatio(query.joined.length, joinedLength), lengthRatio(query.joined.length, reversedLength));
 }
 
 /** What the joined reading can score at most, from the lengths of the names run together. */

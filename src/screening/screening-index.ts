@@ -9,7 +9,7 @@ import { CandidateIndex } from './candidate-index';
 import { EntrySlots } from './entry-slots';
 import { BIRTH_AGREES, COUNTRY_AGREES, features, identifierMatch } from './features';
 import { nameTokens, normaliseIdentifier, rawTokens } from './normalise';
-import { prepareName, scoreBound, scoreName, type PreparedName } from './score';
+import { prepareName, scoreName, type PreparedName } from './score';
 import type { ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';
 
 /** Features can add at most this much to a name score: a name that cannot come within it of the threshold is skipped. */
@@ -148,7 +148,7 @@ export class ScreeningIndex implements Screener {
     if (tokens.length > 0) {
       const prepared = prepareName(tokens, rawTokens(query.name));
       const floor = threshold - FEATURE_HEADROOM;
-      for (const id of this.candidates.candidates(prepared, floor, (id) => scoreBound(prepared, this.names[id]!.prepared))) {
+      for (const id of this.candidates.candidates(prepared, floor)) {
         const indexed = this.names[id]!;
         const inForce = indexed.slots.filter(eligible);
         if (inForce.length === 0) continue;
