@@ -49,9 +49,13 @@ export function rawTokens(name: string): string[] {
 
 /** The tokens that identify: noise words dropped unless nothing else is left. */
 export function nameTokens(name: string): string[] {
-  const tokens = rawTokens(name);
+  return significantTokens(rawTokens(name));
+}
+
+/** nameTokens from the raw tokens, for a caller that needs both (and so normalises the name once). */
+export function significantTokens(tokens: readonly string[]): string[] {
   const significant = tokens.filter((t) => !NOISE_WORDS.has(t));
-  return significant.length > 0 ? significant : tokens;
+  return significant.length > 0 ? significant : [...tokens];
 }
 
 /**

@@ -8,7 +8,7 @@
 import { CandidateIndex } from './candidate-index';
 import { EntrySlots } from './entry-slots';
 import { BIRTH_AGREES, COUNTRY_AGREES, features, identifierMatch } from './features';
-import { nameTokens, normaliseIdentifier, rawTokens } from './normalise';
+import { normaliseIdentifier, rawTokens, significantTokens } from './normalise';
 import { prepareName, scoreName, type PreparedName } from './score';
 import type { ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';
 
@@ -91,9 +91,10 @@ export class ScreeningIndex implements Screener {
       const textKey = `${quality}\u0000${name}`;
       let indexed = this.byText.get(textKey);
       if (indexed === undefined) {
-        const tokens = nameTokens(name);
+        const raw = rawTokens(name);
+        const tokens = significantTokens(raw);
         if (tokens.length === 0) continue;
-        indexed = { name, quality, prepared: prepareName(tokens, rawTokens(name)), slots: [] };
+        indexed = { name, quality, prepared: prepareName(tokens, raw), slots: [] };
         this.byText.set(textKey, indexed);
         this.names.push(indexed);
         this.candidates.add(indexed.prepared);
@@ -144,9 +145,10 @@ export class ScreeningIndex implements Screener {
       }
     }
 
-    const tokens = nameTokens(query.name);
+    const raw = rawTokens(query.name);
+    const tokens = significantTokens(raw);
     if (tokens.length > 0) {
-      const prepared = prepareName(tokens, rawTokens(query.name));
+      const prepared = prepareName(tokens, raw);
       const floor = threshold - FEATURE_HEADROOM;
       for (const id of this.candidates.candidates(prepared, floor)) {
         const indexed = this.names[id]!;
