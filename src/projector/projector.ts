@@ -18,11 +18,19 @@ import { resolutionsReadModel } from './read-models/resolutions';
 import { subjectsReadModel } from './read-models/subjects';
 import { openSqliteFile } from '../store/sqlite/store-file';
 import { mismatchOf, ViewsBinding, ViewsMismatchError, VIEWS_BINDING_SCHEMA } from './views-binding';
+import { TimeSlice } from '../scheduling/time-slice';
 
 export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel, listImportsReadModel];
 
+/**
+ * Events per transaction when following the log. A transaction holds the event loop (about 150 µs an event for
+ * a list import's designations): 2,000 held it for 300 ms; 500 keep a batch near 75 ms, with a turn of the loop
+ * between batches, at little cost in throughput (a commit is cheap next to the work in it).
+ */
+const DEFAULT_BATCH_SIZE = 500;
+
 export interface ProjectorOptions {
-  /** Events per transaction when following the log. */
+  /** Events per transaction when following the log (default DEFAULT_BATCH_SIZE). */
   readonly batchSize?: number;
   /** How messages name the store (its file or URL); default its kind. */
   readonly storeLabel?: string;
@@ -177,10 +185,12 @@ export class Projector {
 
   /** Applies everything appended so far; returns how many events it read. */
   async catchUp(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 2000;
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     await this.bindToStore();
     let count = await this.loadEmptyReadModels();
+    const slice = new TimeSlice();
     for (;;) {
+      if (slice.spent) await slice.next();
       const after = this.position();
       const page = await this.store.readAll({ after, maxCount: batchSize });
       if (page.length === 0) return count;
@@ -194,18 +204,20 @@ export class Projector {
     if (this.running !== undefined) return;
     this.controller = new AbortController();
     const { signal } = this.controller;
-    const batchSize = this.options.batchSize ?? 2000;
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.running = (async () => {
       await this.bindToStore();
       await this.loadEmptyReadModels();
       let pending: RecordedEvent[] = [];
       let before = this.position();
+      const slice = new TimeSlice();
       for await (const item of this.store.subscribeToAll({ after: before, signal, batchSize })) {
         if (item.kind === 'event') pending.push(item.event);
         if (item.kind === 'caught-up' || pending.length >= batchSize) {
           this.commit(pending, before);
           before = pending[pending.length - 1]?.position ?? before;
           pending = [];
+          if (slice.spent) await slice.next();
         }
       }
       // Stopping: what was read but not committed is simply read again after the checkpoint next time.

@@ -4,13 +4,12 @@
  * the event loop back between them, so that an import inside the HTTP service leaves it answering (issue 10
  * item 10: the UK OFSI file held the loop for 1.7 s). The work and its result are the same either way.
  */
-import { performance } from 'node:perf_hooks';
+import { SLICE_MS, TimeSlice } from '../../scheduling/time-slice';
 
 /** A computation that pauses (yields nothing) between units of work and returns T. */
 export type Steps<T> = Generator<undefined, T, undefined>;
 
-/** How long one slice may hold the event loop. */
-export const SLICE_MS = 5;
+export { SLICE_MS };
 
 export function runAtOnce<T>(steps: Steps<T>): T {
   for (;;) {
@@ -19,17 +18,11 @@ export function runAtOnce<T>(steps: Steps<T>): T {
   }
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export async function runInSlices<T>(steps: Steps<T>, sliceMs = SLICE_MS): Promise<T> {
-  let sliceStarted = performance.now();
+  const slice = new TimeSlice(sliceMs);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    if (performance.now() - sliceStarted >= sliceMs) {
-      // setImmediate, not a microtask: the loop polls sockets (and timers run) before the next slice.
-      await nextTurn();
-      sliceStarted = performance.now();
-    }
+    if (slice.spent) await slice.next();
   }
 }
