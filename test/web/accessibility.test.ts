@@ -5,9 +5,9 @@
  * either size.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGE_STATES } from './page-states';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, openPage, SIZES } from './support';
 
 /** What a reader of the failure needs: the rule, how bad, and which elements (not axe's whole report). */
@@ -15,11 +15,7 @@ const summary = (violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violati
   violations.map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }));
 
 describe.skipIf(!HAVE_CHROMIUM)('accessibility of the web pages (axe-core in Chromium)', { timeout: 120_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   for (const size of Object.keys(SIZES) as Array<keyof typeof SIZES>) {
     for (const state of PAGE_STATES) {

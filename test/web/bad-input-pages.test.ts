@@ -6,8 +6,8 @@
  * service, so the file has one to itself.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebSession, type WebSession } from './session';
+import { describe, expect, it } from 'vitest';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, screenshot } from './support';
 
 /** A date picker would refuse to hold 2024-02-30; a text field sends it as typed, as an old browser would. */
@@ -25,11 +25,7 @@ async function notBlankNorTrace(page: Page): Promise<void> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('bad input on the search, regime, diff, feed, status and sign-in pages in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   it('names the bad date of a screening (asOf 2024-02-30) and keeps the form', async () => {
     const page = await session.open();

@@ -4,17 +4,13 @@
  * date in a subject link, and the service going down under an open page. Each gives a clear message on the
  * page, never a blank screen. This file stops its own service, so it has one to itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../http/support';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, openPage, screenshot } from './support';
 
 describe.skipIf(!HAVE_CHROMIUM)('bad input on the web pages in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   it('refuses an expired writer token at sign-in, saying it has expired', async () => {
     const page = await openPage(session.browser);

@@ -5,9 +5,9 @@
  * the counts POST /verify gives.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../http/support';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, screenshot } from './support';
 
 const bearer = { authorization: `Bearer ${TOKENS.writer}` };
@@ -35,11 +35,7 @@ async function compare(page: Page, from: string, to: string, knownAt = ''): Prom
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('diff and verify pages with real answers in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   const diffOf = async (from: string, to: string, knownAt?: string) =>
     (await (await fetch(`${session.service.url}/diff?from=${from}&to=${to}${knownAt ? `&knownAt=${knownAt}` : ''}`, { headers: bearer })).json()) as DiffAnswer;

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { data } from '../importers/fixtures';
 import { TOKENS } from '../http/support';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, screenshot } from './support';
 
 const writerHeaders = { authorization: `Bearer ${TOKENS.writer}`, 'content-type': 'application/json' };
@@ -34,11 +34,7 @@ function marksOf(page: Page): Promise<Mark[]> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('subject page evidence in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   it('draws a retroactive correction as a red triangle high above the listing it fixes, with a dashed line down; the listing stays a blue circle', async () => {
     // Given Ro Kwang Chol's page before any correction

@@ -5,18 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../http/support';
 import { focusNow, tabTo, visiblyFocused, type Target } from './keyboard';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, openPage } from './support';
 
 describe.skipIf(!HAVE_CHROMIUM)('the web pages by keyboard alone in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   /** Tabs to `selector` and checks the focus shows there. */
   const reach = async (page: Page, target: string | Target, options?: { limit?: number; back?: boolean }) => {

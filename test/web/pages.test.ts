@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { data } from '../importers/fixtures';
 import type { RunningService } from '../support/service-process';
 import { TOKENS } from '../http/support';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, openPage, screenshot, signIn, SIZES } from './support';
 
 if (!HAVE_CHROMIUM) console.log('web page tests skipped: /usr/bin/chromium is absent (apt-get install chromium; .ci/run does)');
@@ -16,17 +16,15 @@ if (!HAVE_CHROMIUM) console.log('web page tests skipped: /usr/bin/chromium is ab
 const writerHeaders = { authorization: `Bearer ${TOKENS.writer}`, 'content-type': 'application/json' };
 
 describe.skipIf(!HAVE_CHROMIUM)('web pages in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
+  const session = webSessionForTests();
   let service: RunningService;
   let browser: Browser;
   const open = (size: keyof typeof SIZES = 'desktop') => session.open(size);
   const subjectPage = (page: Page, id: string, asOf?: string, knownAt?: string) => session.subjectPage(page, id, asOf, knownAt);
 
-  beforeAll(async () => {
-    session = await startWebSession();
+  beforeAll(() => {
     ({ service, browser } = session);
-  }, 120_000);
-  afterAll(async () => session?.close());
+  });
 
   it('prints the pages address in the banner and serves them without a token, data only with one', async () => {
     expect(service.stdout()).toContain(`web pages: ${service.url}/ui/`);

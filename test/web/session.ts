@@ -3,6 +3,7 @@
  * Kept apart from support.ts, which the benchmark imports outside vitest (the service starter needs vitest).
  */
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { TOKENS } from '../http/support';
 import { startService, type RunningService } from '../support/service-process';
 import { buildPages, launch, openPage, serviceEnv, signIn, SIZES } from './support';
@@ -41,5 +42,29 @@ export async function startWebSession(env: NodeJS.ProcessEnv = serviceEnv(TOKENS
       if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
       await service.exited;
     },
+  };
+}
+
+/**
+ * The session of the calling describe block: started before its tests (after `prepare`, which may write a
+ * ledger file first and gives the service's settings), closed after them. Its members reach the started
+ * session when a test uses them, so a file declares it once instead of its own beforeAll/afterAll pair.
+ */
+export function webSessionForTests(prepare: () => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv> = () => serviceEnv(TOKENS.writer, TOKENS.reader, TOKENS.expired)): WebSession {
+  let started: WebSession | undefined;
+  beforeAll(async () => {
+    started = await startWebSession(await prepare());
+  }, 180_000);
+  afterAll(async () => started?.close());
+  const now = (): WebSession => {
+    if (started === undefined) throw new Error('the web session is used before its beforeAll has started it');
+    return started;
+  };
+  return {
+    get service() { return now().service; },
+    get browser() { return now().browser; },
+    open: (size, as) => now().open(size, as),
+    subjectPage: (page, id, asOf, knownAt) => now().subjectPage(page, id, asOf, knownAt),
+    close: () => now().close(),
   };
 }

@@ -6,10 +6,10 @@
  * The history is written into the service's ledger file before it starts (test/web/ledger-writer.ts): over
  * HTTP it would be 1,000 requests.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../http/support';
 import { ledgerWriter } from './ledger-writer';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, screenshot, serviceEnv } from './support';
 
 const EVENTS = 1000;
@@ -18,8 +18,7 @@ const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISO
 const measuresOf = (i: number) => (i % 2 === 0 ? ['asset-freeze'] : ['asset-freeze', 'travel-ban']);
 
 describe.skipIf(!HAVE_CHROMIUM)('a subject page with 1,000 events in Chromium', { timeout: 180_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
+  const session = webSessionForTests(async () => {
     // Given a designation and 999 amendments of it, one a day, written into the ledger before the service starts
     const env = serviceEnv(TOKENS.writer, TOKENS.reader);
     const writer = ledgerWriter(env.LEDGER_DB_PATH!);
@@ -31,9 +30,8 @@ describe.skipIf(!HAVE_CHROMIUM)('a subject page with 1,000 events in Chromium', 
       await writer.record('AmendDesignation', { subjectId: SUBJECT, regime: 'EU:RUS', effectiveFrom: day(i), changes: { measures: measuresOf(i) } });
     }
     await writer.close();
-    session = await startWebSession(env);
-  }, 180_000);
-  afterAll(async () => session?.close());
+    return env;
+  });
 
   it('draws the picture on a canvas, lists the first 100 events, and tells all 1,000 in the hidden table', async () => {
     // When the subject page opens at the last amendment's date

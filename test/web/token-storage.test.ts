@@ -5,9 +5,9 @@
  * removes it.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../http/support';
-import { startWebSession, type WebSession } from './session';
+import { webSessionForTests } from './session';
 import { HAVE_CHROMIUM, openPage, signIn } from './support';
 
 /** Every value of a storage area, read in the page (a string: the DOM's types are not this project's). */
@@ -15,11 +15,7 @@ const values = (page: Page, area: 'sessionStorage' | 'localStorage') =>
   page.evaluate<string[]>(`Object.keys(${area}).map((k) => ${area}.getItem(k))`);
 
 describe.skipIf(!HAVE_CHROMIUM)('the token is kept in the open tab only, in Chromium', { timeout: 90_000 }, () => {
-  let session: WebSession;
-  beforeAll(async () => {
-    session = await startWebSession();
-  }, 120_000);
-  afterAll(async () => session?.close());
+  const session = webSessionForTests();
 
   it('after sign-in the token is in sessionStorage, not in localStorage, not in any cookie', async () => {
     // Given a tab signed in with the reader token
