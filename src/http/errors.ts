@@ -34,7 +34,6 @@ export function invalidCommand(errors: readonly FieldError[]) {
 /** Fastify's own request errors, by code, with the answer a client can act on. */
 const FRAMEWORK_ERRORS: Record<string, { status: number; error: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'payload-too-large', message: 'the request body is larger than 1 MiB' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported-media-type', message: 'send the body as application/json' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'malformed-json', message: 'the body is empty; send a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'malformed-json', message: 'the request body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'bad-request', message: 'Content-Length does not match the body' },
@@ -57,6 +56,12 @@ export function registerErrorHandlers(app: FastifyInstance): void {
           error: 'store-unavailable',
           message: 'the event store did not answer in time; the command may have been recorded: retry it with the same commandId',
         });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      // Routes take different types (JSON, NDJSON, CSV, XML, multipart): name the one refused, not one that may be wrong too.
+      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim() || 'none';
+      const path = request.url.split('?')[0];
+      return reply.code(415).send({ error: 'unsupported-media-type', message: `${request.method} ${path} does not take content-type ${type}; /openapi.json lists what each route takes` });
     }
     const known = error.code === undefined ? undefined : FRAMEWORK_ERRORS[error.code];
     if (known !== undefined) return reply.code(known.status).send({ error: known.error, message: known.message });

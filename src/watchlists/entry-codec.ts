@@ -8,11 +8,14 @@ import * as t from 'io-ts';
 import { fieldErrors, type FieldError } from '../../events';
 import { ScreeningRequest } from '../screening';
 
-/** Watchlist and entry ids: 1 to 200 characters, no control characters, no "/" (ids appear in URL paths). */
+/**
+ * Watchlist and entry ids: 1 to 200 characters, no "/" (ids appear in URL paths), no control or format characters:
+ * a bidirectional override (U+202E) or a zero-width space would make two ids look alike, or one look like another.
+ */
 const Id = new t.Type<string, string, unknown>(
-  'an id of 1 to 200 characters without control characters or "/"',
+  'an id of 1 to 200 characters without control or format characters or "/"',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && u.trim().length > 0 && u.length <= 200 && !/[\u0000-\u001f\u007f/]/.test(u) ? t.success(u) : t.failure(u, c)),
+  (u, c) => (typeof u === 'string' && u.trim().length > 0 && u.length <= 200 && !/[\p{Cc}\p{Cf}/]/u.test(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 export const WatchlistId = Id;

@@ -9,12 +9,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import type { FieldError } from '../../events';
+import { encodedBodyRefusal } from '../http/content-encoding';
 import { HttpError } from '../http/errors';
 import { checkKnownParameters, single, type RawQuery } from '../http/query-params';
 import { BulkLoadError } from './bulk-load';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
-import { UnknownWatchlistError, WatchlistExistsError, Watchlists } from './watchlists';
+import { UnknownEntryError, UnknownWatchlistError, WatchlistExistsError, Watchlists } from './watchlists';
 import { WatchlistFeed, type WatchlistFeedOptions } from './watchlist-feed';
 import type { WatchlistStore } from './watchlist-store';
 
@@ -51,7 +52,7 @@ function guarded<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof UnknownWatchlistError) throw new HttpError(404, { error: 'not-found', message: error.message });
+    if (error instanceof UnknownWatchlistError || error instanceof UnknownEntryError) throw new HttpError(404, { error: 'not-found', message: error.message });
     if (error instanceof WatchlistExistsError) throw new HttpError(409, { error: 'conflict', message: error.message });
     throw error;
   }
@@ -100,7 +101,10 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
   app.addHook('preValidation', async (request) => refuseUndeclaredParameters(request));
   // Bulk bodies are streamed to the loader, not buffered (the server's 1 MB JSON limit does not apply to them).
   for (const type of ['application/x-ndjson', 'text/csv']) {
-    app.addContentTypeParser(type, { bodyLimit: bulkLimit }, (_request, payload, done) => done(null, payload));
+    app.addContentTypeParser(type, { bodyLimit: bulkLimit }, (request, payload, done) => {
+      const encoded = encodedBodyRefusal(request, 'the entries');
+      return encoded === undefined ? done(null, payload) : done(encoded, undefined);
+    });
   }
 
   app.get('/watchlists', { config: { access: 'read' as const }, schema: doc('list the watchlists with their entry and match counts') }, async () => ({ watchlists: watchlists.list() }));
@@ -113,7 +117,8 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
 
   app.get('/watchlists/:id', { config: { access: 'read' as const }, schema: doc('a watchlist and a page of its entries', { after: 'the entry id the page starts after', limit: 'entries in the page, 1 to 10000 (default 1000)' }) }, async (request) => {
     const query = request.query as { after?: string; limit?: string };
-    const limit = query.limit === undefined ? 1000 : Number(query.limit);
+    // Digits only: Number() would also take "1e3", "0x10" and " 5 ".
+    const limit = query.limit === undefined ? 1000 : /^\d{1,5}$/.test(query.limit) ? Number(query.limit) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalid([{ path: 'limit', expected: 'an integer from 1 to 10000', actual: String(query.limit) }]);
     return guarded(() => watchlists.get(idOf(request.params, 'id'), query.after ?? '', limit));
   });

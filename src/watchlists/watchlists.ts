@@ -20,6 +20,16 @@ export class UnknownWatchlistError extends Error {
   }
 }
 
+export class UnknownEntryError extends Error {
+  override readonly name = 'UnknownEntryError';
+  constructor(
+    readonly watchlistId: string,
+    readonly entryId: string,
+  ) {
+    super(`no entry "${entryId}" in watchlist "${watchlistId}"`);
+  }
+}
+
 export class WatchlistExistsError extends Error {
   override readonly name = 'WatchlistExistsError';
   constructor(readonly watchlistId: string) {
@@ -153,7 +163,7 @@ export class Watchlists {
 
   history(id: string, entryId: string) {
     this.known(id);
-    if (this.store.entry(id, entryId) === undefined) throw new UnknownWatchlistError(`${id}/${entryId}`);
+    if (this.store.entry(id, entryId) === undefined) throw new UnknownEntryError(id, entryId);
     return this.store.history(id, entryId).map((n) => ({ seq: n.seq, ...n.event }));
   }
 }

@@ -92,6 +92,46 @@ describe('watchlist routes', () => {
     expect((await inject('DELETE', '/watchlists/nope')).statusCode).toBe(404);
   });
 
+  it('given an id with a bidirectional override or a zero-width space, when a watchlist or an entry is created, then 400 naming the id and nothing is created', async () => {
+    for (const id of ['\u202Eabc', 'ab\u200Bc']) {
+      const created = await inject('POST', '/watchlists', { id, entries: [] });
+      expect(created.statusCode).toBe(400);
+      expect(created.json().errors[0].path).toBe('id');
+    }
+    await inject('POST', '/watchlists', { id: 'ids', entries: [] });
+    const entry = await inject('POST', '/watchlists/ids/entries', { entries: [{ id: 'x\u2066y', name: 'Anna Karenina' }] });
+    expect(entry.statusCode).toBe(400);
+    expect(entry.json().errors[0].path).toBe('entries.0.id');
+    expect((await inject('GET', '/watchlists/ids', undefined, asReader)).json().entryCount).toBe(0);
+  });
+
+  it('given a limit written other than in digits, when a watchlist is read, then 400 naming limit', async () => {
+    await inject('POST', '/watchlists', { id: 'limits', entries: [] });
+    for (const limit of ['1e3', '0x10', '%205']) {
+      const response = await inject('GET', `/watchlists/limits?limit=${limit}`, undefined, asReader);
+      expect(response.statusCode, limit).toBe(400);
+      expect(response.json().errors[0].path).toBe('limit');
+    }
+    expect((await inject('GET', '/watchlists/limits?limit=10', undefined, asReader)).statusCode).toBe(200);
+  });
+
+  it('given a known watchlist and an unknown entry, when its history is read, then 404 names the entry in that watchlist', async () => {
+    await inject('POST', '/watchlists', { id: 'histories', entries: [] });
+    const response = await inject('GET', '/watchlists/histories/entries/ghost/history', undefined, asReader);
+    expect(response.statusCode).toBe(404);
+    expect(response.json().message).toBe('no entry "ghost" in watchlist "histories"');
+  });
+
+  it('given a compressed bulk body or one of another type, when loaded, then 415 says which and nothing is loaded', async () => {
+    const gzip = await app.inject({ method: 'POST', url: '/watchlists/zipped/bulk', headers: { ...asWriter, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, payload: 'xx' });
+    expect(gzip.statusCode).toBe(415);
+    expect(gzip.json().message).toMatch(/^compressed content is not supported \(content-encoding gzip\)/);
+    const xml = await app.inject({ method: 'POST', url: '/watchlists/zipped/bulk', headers: { ...asWriter, 'content-type': 'application/xml' }, payload: '<a/>' });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json().message).toBe('POST /watchlists/zipped/bulk does not take content-type application/xml; /openapi.json lists what each route takes');
+    expect((await inject('GET', '/watchlists/zipped', undefined, asReader)).statusCode).toBe(404);
+  });
+
   it('given a 50 MB JSON body, when sent, then 413', async () => {
     const big = JSON.stringify({ entries: [{ id: 'x', name: 'y'.repeat(50 * 1024 * 1024) }] });
     const response = await app.inject({ method: 'POST', url: '/watchlists/crm/entries', headers: { ...asWriter, 'content-type': 'application/json' }, payload: big });

@@ -8,6 +8,7 @@ import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable, Transform } from 'node:stream';
 import { decodeBatchOptions, ndjson, planBatch, readBatchInput, receiptOf, screenBatch, type BatchFormat, type ScreeningService } from '../../screening';
+import { encodedBodyRefusal } from '../content-encoding';
 import { HttpError, badParameter } from '../errors';
 import { asOfParam, checkKnownParameters, TIME_PARAMETERS, FILTER_PARAMETERS, type RawQuery } from '../query-params';
 import { errorResponses } from '../schemas';
@@ -66,8 +67,8 @@ const formatOf = (request: FastifyRequest): BatchFormat | undefined => FORMATS[(
 export async function screeningBatchRoute(app: FastifyInstance, service: () => ScreeningService): Promise<void> {
   // Registered in this plugin only: every other route keeps refusing these types.
   app.addContentTypeParser(Object.keys(FORMATS), (request, payload, done) => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding !== 'identity') return done(new HttpError(415, { error: 'unsupported-media-type', message: `content-encoding ${encoding} is not accepted; send the batch uncompressed` }), undefined);
+    const encoded = encodedBodyRefusal(request, 'the batch');
+    if (encoded !== undefined) return done(encoded, undefined);
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > BATCH_BODY_LIMIT) return done(tooLarge(), undefined);
     return done(null, limited(payload));
