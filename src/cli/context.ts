@@ -21,7 +21,11 @@ export const program = new Command()
   .option('--views <path>', 'SQLite file of the read models (env LEDGER_VIEWS_PATH, default ./data/views.db)')
   .option('--json', 'print machine-readable JSON')
   .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({ outputError: (text, write) => write(text) })
+  // A usage error (unknown option or command, a missing argument) is invalid input like any other: exit 2, not
+  // commander's 1, which scripts read as "the command ran and failed". Help and --version stay 0. Subcommands
+  // inherit this, as they are added after it.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput));
 
 export function configFrom(options: GlobalOptions): StoreConfig {
   const env = { ...process.env };

@@ -68,6 +68,16 @@ describe('sanctions-ledger CLI', () => {
     }
   });
 
+  it('given an unknown option, a missing argument or an unknown command, when run, then exit 2 with the usage, and help still exits 0', () => {
+    const db = fresh();
+    for (const args of [['import', '--format', 'un-xml', 'x.xml'], ['watchlist', 'create', 'only-an-id'], ['designat']]) {
+      const result = runCli(['--db', db, ...args]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^error: /);
+    }
+    expect(runCli(['--help']).status).toBe(0);
+  });
+
   describe('bad input: one-line error naming the field and rule, non-zero exit, nothing appended', () => {
     const write = (name: string, content: string | Buffer) => {
       const file = join(mkdtempSync(join(dir, 'input-')), name);
