@@ -101,6 +101,15 @@ describe('screening index', () => {
     expect(contradicting.score).toBeLessThan(agreeing.score);
     expect(contradicting.why.features).toEqual([expect.objectContaining({ feature: 'birthDate', agrees: false })]);
   });
+  it('given a query token already looked up, when a name with a new token it pairs with is added, then the next screening finds that name', () => {
+    // Given an index that has screened Ivan Petrov (the vocabulary tokens "petrov" pairs with are then kept)
+    const index = new ScreeningIndex([entry('p', ['Ivan Petrov']), entry('q', ['Ivan Sidorenko'])]);
+    expect(index.screen({ name: 'Ivan Petrov' }, ALWAYS).map((m) => m.subjectId)).toEqual(['p']);
+    // When a subject listed as Ivan Petrova (a token the index did not hold) is added
+    index.replaceSubjects(['r'], [entry('r', ['Ivan Petrova'])]);
+    // Then screening Ivan Petrov again pairs "petrov" with "petrova" too
+    expect(index.screen({ name: 'Ivan Petrov' }, ALWAYS).map((m) => m.subjectId)).toEqual(['p', 'r']);
+  });
   it('given a kind, when screened, then subjects of other kinds are not matched', () => {
     const index = new ScreeningIndex([entry('p', ['Ocean Star']), entry('v', ['Ocean Star'], { kind: 'vessel' })]);
     expect(index.screen({ name: 'Ocean Star', kind: 'vessel' }, ALWAYS).map((m) => m.subjectId)).toEqual(['v']);
