@@ -24,7 +24,7 @@ function sourcesFrom(options: { sourcesFile?: string }): { sources: readonly Sou
   try {
     return syncConfig({ ...process.env, ...(options.sourcesFile === undefined ? {} : { LEDGER_SOURCES_FILE: options.sourcesFile }) });
   } catch (error) {
-    if (error instanceof SourcesFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') fail(EXIT.invalidInput, (error as Error).message);
+    if (error instanceof SourcesFileError) fail(EXIT.invalidInput, (error as Error).message);
     throw error;
   }
 }

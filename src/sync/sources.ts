@@ -50,7 +50,14 @@ export function decodeSources(value: unknown): Source[] {
 
 /** Reads a sources file: YAML (a superset of JSON) unless it ends in .json. */
 export function loadSourcesFile(path: string): Source[] {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // The setting that named it, so an operator knows what to fix (the bare ENOENT said only "open '<path>'").
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new SourcesFileError(`cannot read the sources file ${path} (LEDGER_SOURCES_FILE): ${reason}`);
+  }
   let value: unknown;
   try {
     value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);

@@ -1,5 +1,6 @@
 /** The sources file codec names each bad field by its path; the defaults decode; JSON and YAML both load. */
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSources, DEFAULT_SOURCES, loadSourcesFile, syncConfig } from '../../src/sync';
 import { backoffMs } from '../../src/sync';
@@ -50,6 +51,11 @@ describe('sources file codec', () => {
     expect(() => loadSourcesFile(json)).toThrow(`${json}: sources[0].interval: expected a duration like "15m"`);
     const broken = tmpFile('broken.json', '{"sources": [');
     expect(() => loadSourcesFile(broken)).toThrow(`${broken}: not valid JSON`);
+  });
+
+  it('given a sources file that does not exist, when loaded, then the error names the file and the setting', () => {
+    const missing = join(dirname(tmpFile('present.yaml', '')), 'missing.yaml');
+    expect(() => loadSourcesFile(missing)).toThrow(`cannot read the sources file ${missing} (LEDGER_SOURCES_FILE): no such file`);
   });
 
   it('sync is off by default, on with LEDGER_SYNC=true or a sources file', () => {
