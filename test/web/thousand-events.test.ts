@@ -59,4 +59,20 @@ describe.skipIf(!HAVE_CHROMIUM)('a subject page with 1,000 events in Chromium', 
     }
     await screenshot(page, 'subject-1000-events-desktop');
   });
+
+  it('opens the provenance of the mark clicked on the canvas (its marks are drawn as one path per series)', async () => {
+    // Given the page with its 1,000 marks drawn
+    const page = await session.open();
+    await session.subjectPage(page, SUBJECT, day(EVENTS - 1));
+    const chart = page.locator(`.chart[aria-label="bitemporal history of ${SUBJECT}: ${EVENTS} events"]`);
+    await chart.locator('canvas').first().waitFor();
+    // When the middle of the plot is clicked: the events were recorded within seconds of each other, an hour
+    // above the recorded axis's start and an hour below its end, so every mark sits half way up the plot area
+    // (grid: 90 px left, 20 right, 40 top, 50 bottom), and the middle of the effective axis is the 500th day
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.boundingBox())!;
+    await page.mouse.click(box.x + 90 + (box.width - 110) / 2, box.y + 40 + (box.height - 90) / 2);
+    // Then the provenance of an amendment there opens
+    await expect.poll(() => page.getByTestId('provenance').locator('h2').textContent()).toBe('Provenance: DesignationAmended');
+  });
 });

@@ -16,6 +16,9 @@ export const EVENT_STYLE: Record<string, { symbol: string; color: string; label:
   SubjectDelisted: { symbol: 'rect', color: '#2e7d32', label: 'delisting', drawn: 'green square', meaning: 'listing ended' },
 };
 
+/** Above this many marks the picture is a canvas (subject page) and its series are drawn in ECharts' large mode. */
+export const LARGE_MARKS = 300;
+
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
 const designationOf = (entry: HistoryEntry): string | undefined => (entry.data as { designationId?: string }).designationId;
@@ -89,6 +92,10 @@ export function bitemporalOption(marks: readonly BitemporalMark[], now = Date.no
     type: 'scatter' as const,
     symbol: EVENT_STYLE[type]!.symbol,
     symbolSize: 16,
+    // Beyond a few hundred marks (a canvas), ECharts draws each series' marks as one path instead of one element
+    // each: the same shapes and colours, clicks still find the mark under the pointer.
+    large: marks.length > LARGE_MARKS,
+    largeThreshold: 1,
     itemStyle: { color: EVENT_STYLE[type]!.color, borderColor: '#000', borderWidth: 1 },
     data: placed
       .filter(({ e }) => e.type === type)

@@ -2,9 +2,9 @@
  * One subject: identity (names in every script, aliases, identifiers), its designations per regime at (asOf,
  * knownAt), the bitemporal picture of its history, and each event's provenance.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, instantOf, query, token } from '../api';
-import { bitemporalMarks, bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces } from '../charts/bitemporal';
+import { bitemporalMarks, bitemporalOption, EVENT_STYLE, effectiveOf, effectivePlaces, LARGE_MARKS } from '../charts/bitemporal';
 import { BitemporalTable } from '../charts/bitemporal-table';
 import { Chart } from '../charts/chart';
 import { attempt, ErrorBox, TimeFields } from '../components';
@@ -12,16 +12,20 @@ import type { HistoryEntry, Identity, SubjectResult } from '../types';
 
 // Measured (bench/web-pages.ts): 1,000 list items and 1,000 SVG marks cost most of a long history's render.
 // So the list shows a page at a time, and the picture is SVG (its marks in the DOM, for tests and assistive
-// tools) up to SVG_MARKS events and canvas beyond, which draws many marks faster.
+// tools) up to SVG_MARKS events and canvas beyond, which draws many marks faster. The picture is created once
+// the history has answered: an empty SVG chart made first cost 70 ms before the page even asked for its data
+// (effects run children first), and then had to be thrown away for a canvas.
 const LIST_PAGE = 100;
-const SVG_MARKS = 300;
+const SVG_MARKS = LARGE_MARKS;
+const NO_HISTORY: HistoryEntry[] = [];
 
 export function SubjectPage({ id, params }: { id: string; params: URLSearchParams }) {
   const [asOf, setAsOf] = useState(params.get('asOf') ?? '');
   const [knownAt, setKnownAt] = useState(params.get('knownAt') ?? '');
   const [subject, setSubject] = useState<SubjectResult>();
   const [unknownAt, setUnknownAt] = useState<string>();
-  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  // undefined until the history has answered (or failed: then it is empty).
+  const [answered, setHistory] = useState<HistoryEntry[]>();
   const [selected, setSelected] = useState<number>();
   const [listed, setListed] = useState(LIST_PAGE);
   const [error, setError] = useState<string>();
@@ -50,6 +54,9 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
     requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`ol.events button[data-event-index="${index}"]`)?.focus());
   };
 
+  const history = answered ?? NO_HISTORY;
+  // One function for the page's life: a new one each render would make the chart set its whole option again.
+  const selectMark = useCallback((p: { data: unknown }) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }, []);
   const marks = useMemo(() => bitemporalMarks(history), [history]);
   const option = useMemo(() => bitemporalOption(marks), [marks]);
   const places = useMemo(() => effectivePlaces(history), [history]);
@@ -90,7 +97,7 @@ export function SubjectPage({ id, params }: { id: string; params: URLSearchParam
       <div class="card">
         <h2>History: effective time against recorded time</h2>
         <p class="legend-note" id="picture-legend">Shapes: {Object.values(EVENT_STYLE).map((s) => s.label).join(', ')}. A correction sits at the date it fixes but high up at the time it was recorded, with a dashed line down to what it corrects. Every mark is also listed, in words, in the table that follows the picture.</p>
-        <Chart option={option} renderer={history.length <= SVG_MARKS ? 'svg' : 'canvas'} label={`bitemporal history of ${id}: ${history.length} events`} describedBy="picture-legend" height={360} onClick={(p) => { const i = (p.data as { historyIndex?: number } | undefined)?.historyIndex; if (i !== undefined) setSelected(i); }} />
+        {answered === undefined ? <div style={{ height: '360px' }} /> : <Chart option={option} renderer={history.length <= SVG_MARKS ? 'svg' : 'canvas'} label={`bitemporal history of ${id}: ${history.length} events`} describedBy="picture-legend" height={360} onClick={selectMark} />}
         <BitemporalTable id="picture-marks" marks={marks} subject={id} />
         <ol class="events">
           {history.slice(0, listed).map((e, i) => (
