@@ -11,7 +11,7 @@ import { grown, NameColumns } from './name-columns';
 import { tokenSimilarity, weight, type PreparedName } from './score';
 
 /** Names longer than this many tokens are not de-duplicated per token in the bound (it stays an upper bound). */
-const MASK_BITS = 30;
+export const MASK_BITS = 30;
 
 /** Also the watchlist key index's (src/watchlists/candidate-keys.ts): both must look tokens up alike. */
 export function lookupKeys(token: string): string[] {

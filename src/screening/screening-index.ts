@@ -13,7 +13,7 @@ import { prepareName, scoreName, type PreparedName } from './score';
 import type { ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';
 
 /** Features can add at most this much to a name score: a name that cannot come within it of the threshold is skipped. */
-const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
+export const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
 
 export const ALGORITHM = { name: 'ledger-token-set', version: '1.1.0' } as const;
 /**

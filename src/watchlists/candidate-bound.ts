@@ -13,14 +13,12 @@
  * of more than 30 tokens, where screening's own bound gives up, are always kept.
  * test/watchlists/candidate-keys.property.test.ts checks it against screening on generated names.
  */
-import { BIRTH_AGREES, COUNTRY_AGREES } from '../screening/features';
 import { DEFAULT_THRESHOLD, nameTokens } from '../screening';
+// Screening's own figures, not copies: the bound must move with them. MASK_BITS: past it screening's bound is 1.
+import { MASK_BITS } from '../screening/candidate-index';
+import { FEATURE_HEADROOM } from '../screening/screening-index';
 import { weight } from '../screening/score';
 
-/** Screening's mask width (candidate-index.ts MASK_BITS): past it, its bound is 1. */
-const MASK_BITS = 30;
-/** What agreeing features may add to a name score (screening-index.ts FEATURE_HEADROOM). */
-const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
 /** Watchlist entries carry no threshold of their own (entry-codec.ts): they are screened at the default. */
 const FLOOR = DEFAULT_THRESHOLD - FEATURE_HEADROOM;
 
