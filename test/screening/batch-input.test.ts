@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/Either';
 import { decodeBatchOptions, planBatch, readBatchInput, screenBatch, seal, type BatchAnswer, type BatchFormat, type ScreenAt } from '../../src/screening';
+import { TimeSlice } from '../../src/scheduling/time-slice';
 
 /** A screener that matches nothing and records what it was asked, so these tests are about the input only. */
 function recording(): { screenAt: ScreenAt; asked: string[] } {
@@ -73,5 +74,20 @@ describe('reading a batch', () => {
     const { screenAt } = recording();
     const out = await answers(Readable.from(['["a"]\n', 'null\n']), 'ndjson', screenAt);
     expect(out).toMatchObject([{ line: 1, error: { errors: [{ actual: 'an array' }] } }, { line: 2, error: { errors: [{ actual: 'null' }] } }]);
+  });
+});
+
+describe('sharing the event loop', () => {
+  it('given a batch that has already arrived, when screened with a spent slice, then the loop turns between lines', async () => {
+    const { screenAt } = recording();
+    const lines = Array.from({ length: 50 }, (_, i) => `{"id":"c${i}","name":"Name ${i}"}\n`).join('');
+    const plan = planBatch(decoded({ asOf: '2024-12-16' }));
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const answeredBeforeTurn: string[] = [];
+    for await (const answer of screenBatch(readBatchInput(Readable.from([lines]), 'ndjson'), plan, screenAt, new TimeSlice(0))) {
+      if (!turned) answeredBeforeTurn.push(keyOf(answer));
+    }
+    expect(answeredBeforeTurn.length).toBeLessThanOrEqual(1);
   });
 });
