@@ -92,6 +92,7 @@ describe('POST /screenings/batch', () => {
 
   it.each([
     ['asOf=2024-02-30', 'asOf'],
+    ['asOf=9999-12-31', 'asOf'],
     ['threshold=1.5', 'threshold'],
     ['threshold=abc', 'threshold'],
     ['limit=0', 'limit'],

@@ -47,6 +47,7 @@ describe('POST /screenings on the worked example', () => {
     [{ name: 'x'.repeat(10_000) }, 'name'],
     [{ name: 'Ro\u0000Kwang' }, 'name'],
     [{ name: 'Ro', asOf: '2024-02-30' }, 'asOf'],
+    [{ name: 'Ro', asOf: '9999-12-31' }, 'asOf'],
     [{ name: 'Ro', threshold: 1.5 }, 'threshold'],
     [{ name: 'Ro', limit: 0 }, 'limit'],
     [{ name: 'Ro', regimes: ['nonsense'] }, 'regimes.0'],
