@@ -8,6 +8,7 @@ import { HttpError } from './errors';
 import { firstDuplicateKey } from '../json/duplicate-keys';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
 
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const malformed = (message: string) => new HttpError(400, { error: 'malformed-json', message });
 
 export function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
@@ -15,7 +16,11 @@ export function registerJsonParser(app: FastifyInstance, bodyLimit: number): voi
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') return done(malformed('the body is empty; send a JSON object'), undefined);
+    if (text.trim() === '') {
+      // Many clients label a bodiless DELETE or GET as JSON; those routes read no body, so nothing is wrong.
+      if (BODILESS_METHODS.has(request.method)) return done(null, undefined);
+      return done(malformed('the body is empty; send a JSON object'), undefined);
+    }
     if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return done(malformed(`the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     secureParse(request, text, (error, value) => {
       if (error === null) {

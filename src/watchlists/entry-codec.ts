@@ -9,13 +9,15 @@ import { fieldErrors, type FieldError } from '../../events';
 import { ScreeningRequest } from '../screening';
 
 /**
- * Watchlist and entry ids: 1 to 200 characters, no "/" (ids appear in URL paths), no control or format characters:
- * a bidirectional override (U+202E) or a zero-width space would make two ids look alike, or one look like another.
+ * Watchlist and entry ids: 1 to 200 characters, no "/" (ids appear in URL paths), not "." or ".." (clients remove
+ * those path segments, so such an id could never be addressed), no control or format characters: a bidirectional
+ * override (U+202E) or a zero-width space would make two ids look alike, or one look like another.
  */
+const isId = (u: string) => u.trim().length > 0 && u.length <= 200 && u !== '.' && u !== '..' && !/[\p{Cc}\p{Cf}/]/u.test(u);
 const Id = new t.Type<string, string, unknown>(
-  'an id of 1 to 200 characters without control or format characters or "/"',
+  'an id of 1 to 200 characters, not "." or "..", without control or format characters or "/"',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && u.trim().length > 0 && u.length <= 200 && !/[\p{Cc}\p{Cf}/]/u.test(u) ? t.success(u) : t.failure(u, c)),
+  (u, c) => (typeof u === 'string' && isId(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 export const WatchlistId = Id;

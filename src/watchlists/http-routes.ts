@@ -123,10 +123,12 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     return guarded(() => watchlists.get(idOf(request.params, 'id'), query.after ?? '', limit));
   });
 
-  app.put('/watchlists/:id', { config: { access: 'write' as const }, schema: doc('replace a watchlist\'s entries (creates it if missing); entries left out are removed') }, async (request) => {
+  app.put('/watchlists/:id', { config: { access: 'write' as const }, schema: doc('replace a watchlist\'s entries (creates it if missing: 201); entries left out are removed') }, async (request, reply) => {
     const id = idOf(request.params, 'id');
     const entries = entriesOf(request.body);
-    return guarded(() => watchlists.replace(id, entries));
+    // RFC 9110: a PUT that creates its target answers 201, so a mistyped id is not taken for a replace.
+    const result = guarded(() => watchlists.replace(id, entries));
+    return reply.code(result.created ? 201 : 200).send(result);
   });
 
   app.delete('/watchlists/:id', { config: { access: 'write' as const }, schema: doc('delete a watchlist, its entries, matches and notifications') }, async (request, reply) => {

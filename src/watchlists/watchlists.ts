@@ -95,15 +95,16 @@ export class Watchlists {
     });
   }
 
-  /** The watchlist becomes exactly these entries (created if missing); entries left out are removed. */
-  replace(id: string, entries: readonly WatchlistEntry[]): Changed {
+  /** The watchlist becomes exactly these entries (created if missing, and then `created` says so); entries left out are removed. */
+  replace(id: string, entries: readonly WatchlistEntry[]): Changed & { readonly created: boolean } {
     return this.store.transaction(() => {
-      if (!this.store.exists(id)) this.store.create(id);
+      const created = !this.store.exists(id);
+      if (created) this.store.create(id);
       const keep = new Set(entries.map((e) => e.id));
       for (const old of this.store.entryIds(id)) if (!keep.has(old)) this.removeEntry(id, old, 'entry-removed');
       entries.forEach((e) => this.store.putEntry(id, e));
       this.store.touch(id);
-      return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries) };
+      return { watchlistId: id, entries: entries.length, notifications: this.screen(id, entries), created };
     });
   }
 

@@ -92,8 +92,24 @@ describe('watchlist routes', () => {
     expect((await inject('DELETE', '/watchlists/nope')).statusCode).toBe(404);
   });
 
-  it('given an id with a bidirectional override or a zero-width space, when a watchlist or an entry is created, then 400 naming the id and nothing is created', async () => {
-    for (const id of ['\u202Eabc', 'ab\u200Bc']) {
+  it('given an unknown watchlist, when PUT, then 201 says it was created; PUT again, then 200', async () => {
+    const first = await inject('PUT', '/watchlists/made-by-put', { entries: [{ id: 'a', name: 'Anna Karenina' }] });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ watchlistId: 'made-by-put', created: true });
+    const again = await inject('PUT', '/watchlists/made-by-put', { entries: [] });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().created).toBe(false);
+  });
+
+  it('given a DELETE labelled application/json with no body, when sent, then it is carried out', async () => {
+    await inject('POST', '/watchlists', { id: 'labelled', entries: [] });
+    const response = await app.inject({ method: 'DELETE', url: '/watchlists/labelled', headers: { ...asWriter, 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(204);
+    expect((await inject('GET', '/watchlists/labelled', undefined, asReader)).statusCode).toBe(404);
+  });
+
+  it('given an id with a bidirectional override or a zero-width space, (or an id . or .. that a URL cannot hold), when a watchlist or an entry is created, then 400 naming the id and nothing is created', async () => {
+    for (const id of ['\u202Eabc', 'ab\u200Bc', '.', '..']) {
       const created = await inject('POST', '/watchlists', { id, entries: [] });
       expect(created.statusCode).toBe(400);
       expect(created.json().errors[0].path).toBe('id');
