@@ -31,16 +31,27 @@ type Segment = { readonly names: ReadonlyArray<{ readonly name: string }> };
 
 export class CandidateBound {
   private readonly names: ListedName[] = [];
-  /** Listed token -> (name index, position) of every listed name holding it. */
-  private readonly holders = new Map<string, Array<readonly [number, number]>>();
+  /**
+   * Entry token -> the listed names it pairs with, as flat pairs (name index, mask of the listed positions paired),
+   * so bounding an entry reads a few arrays per token instead of walking partners and holders again.
+   */
+  private readonly touches = new Map<string, Int32Array>();
   private readonly anyLong: boolean;
+  // Scratch per listed name, reused by every `reachable` call (marked by `round`, so nothing is cleared).
+  private readonly seenIn: Int32Array;
+  private readonly queryMask: Int32Array;
+  private readonly listedMask: Int32Array;
+  private readonly touched: Int32Array;
+  private round = 0;
 
   constructor(
     segments: readonly Segment[],
     /** Entry token -> the listed tokens screening pairs it with under a shared key. */
-    private readonly partners: ReadonlyMap<string, ReadonlySet<string>>,
+    partners: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
     const seen = new Set<string>();
+    /** Listed token -> (name index, position) of every listed name holding it. */
+    const holders = new Map<string, Array<readonly [number, number]>>();
     for (const segment of segments) {
       for (const { name } of segment.names) {
         if (seen.has(name)) continue;
@@ -49,44 +60,64 @@ export class CandidateBound {
         if (tokens.length === 0) continue;
         const id = this.names.push({ tokens, weight: tokens.reduce((s, t) => s + weight(t), 0) }) - 1;
         tokens.forEach((token, position) => {
-          const list = this.holders.get(token);
-          if (list === undefined) this.holders.set(token, [[id, position]]);
+          const list = holders.get(token);
+          if (list === undefined) holders.set(token, [[id, position]]);
           else list.push([id, position]);
         });
       }
     }
     this.anyLong = this.names.some((n) => n.tokens.length > MASK_BITS);
+    const count = this.names.length;
+    this.seenIn = new Int32Array(count);
+    this.queryMask = new Int32Array(count);
+    this.listedMask = new Int32Array(count);
+    this.touched = new Int32Array(count);
+    if (this.anyLong) return;
+    for (const [entryToken, listedTokens] of partners) {
+      const masks = new Map<number, number>();
+      for (const listed of listedTokens) {
+        for (const [id, position] of holders.get(listed) ?? []) masks.set(id, (masks.get(id) ?? 0) | (1 << position));
+      }
+      if (masks.size > 0) this.touches.set(entryToken, Int32Array.from([...masks].flat()));
+    }
   }
 
-  /** Whether screening could score an entry's name at the threshold against one of the listed names. */
-  reachable(entryName: string): boolean {
-    const tokens = nameTokens(entryName);
-    if (tokens.length > MASK_BITS || this.anyLong) return true;
+  /** Whether screening could score an entry's name (its nameTokens, the first `length` of them) at the threshold against one of the listed names. */
+  reachable(tokens: readonly string[], length = tokens.length): boolean {
+    if (length > MASK_BITS || this.anyLong) return true;
+    this.round += 1;
+    const round = this.round;
     // Per listed name touched: the entry positions paired, and the listed positions paired (as bit masks).
-    const touched = new Map<number, { query: number; listed: number }>();
-    tokens.forEach((token, qi) => {
-      for (const listed of this.partners.get(token) ?? []) {
-        for (const [id, position] of this.holders.get(listed) ?? []) {
-          const marks = touched.get(id) ?? { query: 0, listed: 0 };
-          marks.query |= 1 << qi;
-          marks.listed |= 1 << position;
-          touched.set(id, marks);
+    let touchedCount = 0;
+    for (let qi = 0; qi < length; qi += 1) {
+      const pairs = this.touches.get(tokens[qi]!);
+      if (pairs === undefined) continue;
+      for (let p = 0; p < pairs.length; p += 2) {
+        const id = pairs[p]!;
+        if (this.seenIn[id] !== round) {
+          this.seenIn[id] = round;
+          this.queryMask[id] = 0;
+          this.listedMask[id] = 0;
+          this.touched[touchedCount++] = id;
         }
+        this.queryMask[id]! |= 1 << qi;
+        this.listedMask[id]! |= pairs[p + 1]!;
       }
-    });
-    if (touched.size === 0) return false;
-    const entryWeight = tokens.reduce((s, t) => s + weight(t), 0);
-    const initials = tokens.filter((t) => t.length === 1);
-    for (const [id, marks] of touched) {
+    }
+    if (touchedCount === 0) return false;
+    let entryWeight = 0;
+    for (let qi = 0; qi < length; qi += 1) entryWeight += weight(tokens[qi]!);
+    for (let n = 0; n < touchedCount; n += 1) {
+      const id = this.touched[n]!;
       const listed = this.names[id]!;
       let hit = 0;
-      tokens.forEach((t, qi) => {
-        if ((marks.query & (1 << qi)) !== 0) hit += weight(t);
-      });
+      for (let qi = 0; qi < length; qi += 1) if ((this.queryMask[id]! & (1 << qi)) !== 0) hit += weight(tokens[qi]!);
       listed.tokens.forEach((t, position) => {
-        if ((marks.listed & (1 << position)) !== 0) hit += weight(t);
+        if ((this.listedMask[id]! & (1 << position)) !== 0) hit += weight(t);
       });
-      for (const initial of initials) {
+      for (let qi = 0; qi < length; qi += 1) {
+        const initial = tokens[qi]!;
+        if (initial.length !== 1) continue;
         let heaviest = 0;
         for (const t of listed.tokens) if (t.startsWith(initial)) heaviest = Math.max(heaviest, weight(t));
         hit += 1 + heaviest;

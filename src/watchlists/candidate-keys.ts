@@ -8,12 +8,15 @@
  * - one of its tokens pairs with a listed token the same way: the index keeps each distinct entry token under
  *   the keys the screening index looks it up by (its own `lookupKeys`: `tokenProbeKeys`, in token_keys), a listed token probes
  *   with the keys the screening index stores it under (`listedTokenKeys`), and each token found is kept only if
- *   tokenSimilarity pairs it with that listed token; the entries holding a kept token (`t:<token>`) follow;
+ *   tokenSimilarity pairs it with that listed token; the entries holding a kept token follow (from the tokens
+ *   kept in memory, entry-token-index.ts; the `t:<token>` rows only say which tokens some entry still holds);
  * - or its joined key is one of the listed name's (`j:`), or an identifier equals (`i:`).
  * That is a superset of what screening can find (it also skips its commonest query tokens), so no entry it could
  * match is missed; and, unlike bare keys, a shared phonetic key or prefix alone (Mohammed / Mahmoud / Mohsen) no
  * longer makes a candidate. test/watchlists/candidate-keys.property.test.ts checks both against screening.
  * The store then bounds the token candidates as screening bounds its own (candidate-bound.ts).
+ * Keys and entries.tokens are stored: a change to screening's normalisation or keys must raise KEYS_VERSION
+ * (watchlist-store.ts), which re-derives them for every entry when a file is opened.
  */
 import { nameTokens, normaliseIdentifier, phoneticKey, rawTokens } from '../screening';
 import { lookupKeys } from '../screening/candidate-index';
@@ -39,17 +42,20 @@ export interface EntryKeys {
   readonly keys: string[];
   /** Its distinct name tokens, each to be kept in token_keys under `tokenProbeKeys`. */
   readonly tokens: string[];
+  /** Its name tokens in order, repeats kept (entries.tokens): what the candidate bound weighs. */
+  readonly nameTokens: string[];
 }
 
 export function entryKeys(entry: { readonly name: string; readonly identifiers?: ReadonlyArray<{ readonly value: string }> }): EntryKeys {
-  const tokens = [...new Set(nameTokens(entry.name))];
+  const all = nameTokens(entry.name);
+  const tokens = [...new Set(all)];
   const keys = new Set(tokens.map(tokenKey));
   if (tokens.length > 0) keys.add(joinedKey(rawTokens(entry.name).join('')));
   for (const id of entry.identifiers ?? []) {
     const key = identifierKey(id.value);
     if (key !== undefined) keys.add(key);
   }
-  return { keys: [...keys], tokens };
+  return { keys: [...keys], tokens, nameTokens: all };
 }
 
 /** What listed segments look up: token probes (key -> the listed tokens stored under it) and direct entry keys. */
@@ -106,6 +112,3 @@ export function tokenPartners(probe: ListedProbe, found: ReadonlyArray<{ readonl
   }
   return partners;
 }
-
-/** The entry keys of the entries holding a paired token. */
-export const pairedTokenKeys = (partners: ReadonlyMap<string, unknown>): string[] => [...partners.keys()].map(tokenKey);

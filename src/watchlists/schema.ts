@@ -2,6 +2,7 @@
  * The watchlist service's own SQLite schema (never the event log): watchlists and their entries, the key index
  * for candidate lookup (entry_keys, and token_keys for the distinct entry tokens: candidate-keys.ts), current matches, the notifications (outbox for Kafka, SSE feed and per-entry history in
  * one table), and the follower's checkpoint, so results and checkpoint commit in one transaction.
+ * A file of an older layout is brought up to this one by `upgradeSchema`.
  */
 export const WATCHLISTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS watchlists (
@@ -13,8 +14,20 @@ CREATE TABLE IF NOT EXISTS entries (
   watchlist_id TEXT NOT NULL,
   entry_id     TEXT NOT NULL,
   entry        TEXT NOT NULL,
+  -- screening's nameTokens of the name, space-separated in order: the follower's bound reads them, not the name.
+  tokens       TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (watchlist_id, entry_id)
 ) WITHOUT ROWID;
+-- Moved by every write of entries, whichever process makes it, in that write's transaction: a process keeping the
+-- entries' tokens in memory (entry-token-index.ts) knows from it whether they are still the file's.
+CREATE TABLE IF NOT EXISTS entry_generation (
+  id  INTEGER PRIMARY KEY CHECK (id = 0),
+  n   INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO entry_generation (id, n) VALUES (0, 0);
+CREATE TRIGGER IF NOT EXISTS entries_inserted AFTER INSERT ON entries BEGIN UPDATE entry_generation SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS entries_updated AFTER UPDATE ON entries BEGIN UPDATE entry_generation SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS entries_deleted AFTER DELETE ON entries BEGIN UPDATE entry_generation SET n = n + 1; END;
 CREATE TABLE IF NOT EXISTS entry_keys (
   key          TEXT NOT NULL,
   watchlist_id TEXT NOT NULL,
@@ -65,3 +78,12 @@ CREATE TABLE IF NOT EXISTS load_staging (
   PRIMARY KEY (load_id, entry_id)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Older files: `entries.tokens` came with candidate keys version 3 (watchlist-store.ts KEYS_VERSION, which then
+ * fills it for every entry). Run after WATCHLISTS_SCHEMA, which creates what is missing but alters no table.
+ */
+export function upgradeSchema(db: import('better-sqlite3').Database): void {
+  const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'entries\')').all();
+  if (!columns.some((c) => c.name === 'tokens')) db.exec("ALTER TABLE entries ADD COLUMN tokens TEXT NOT NULL DEFAULT ''");
+}

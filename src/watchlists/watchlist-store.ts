@@ -16,10 +16,11 @@ import { AppendNotifier } from '../store/sqlite/append-notifier';
 import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
 import { CandidateBound } from './candidate-bound';
-import { entryKeys, listedProbe, pairedTokenKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
+import { entryKeys, listedProbe, type EntryKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
+import { EntryTokenIndex } from './entry-token-index';
 import type { StoredMatch } from './match-diff';
 import type { WatchlistCloudEvent } from './notification';
-import { STAGING_SCHEMA, WATCHLISTS_SCHEMA } from './schema';
+import { STAGING_SCHEMA, upgradeSchema, WATCHLISTS_SCHEMA } from './schema';
 
 export interface WatchlistSummary {
   readonly id: string;
@@ -39,8 +40,11 @@ export interface Located {
   readonly entry: WatchlistEntry;
 }
 
-/** The version of the candidate keys (candidate-keys.ts) a file's key index was built with, in its user_version. */
-const KEYS_VERSION = 2;
+/**
+ * The version of the candidate keys (candidate-keys.ts) a file's key index was built with, in its user_version.
+ * 3: entries.tokens (the name tokens the follower's bound reads) filled for every entry.
+ */
+export const KEYS_VERSION = 3;
 
 export interface WatchlistStoreOptions {
   /** How often the shared poll looks for notifications another process committed (default 50 ms). */
@@ -53,6 +57,12 @@ export class WatchlistStore {
   readonly notifier: AppendNotifier;
   /** Set by `record` and cleared when the outermost transaction ends: the feeds are woken only by commits that recorded. */
   private recordedInTransaction = false;
+  /**
+   * The entries' name tokens in memory for the candidate bound, built at the first lookup and kept in step with
+   * this process's writes; `generation` is the file's entry generation they reflect. Another process's write (or
+   * a rolled-back one of this process) moves the file's generation past it, and the next lookup rebuilds them.
+   */
+  private tokenIndex: { readonly index: EntryTokenIndex; generation: number } | undefined;
 
   static open(path: string, options: WatchlistStoreOptions = {}): WatchlistStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -62,6 +72,7 @@ export class WatchlistStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(WATCHLISTS_SCHEMA + STAGING_SCHEMA);
+    upgradeSchema(db);
     const store = new WatchlistStore(db, options);
     store.migrateKeys();
     return store;
@@ -79,9 +90,11 @@ export class WatchlistStore {
       watchlists: db.prepare<[], { id: string; created_at: string; updated_at: string }>('SELECT id, created_at, updated_at FROM watchlists ORDER BY id'),
       countEntries: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM entries WHERE watchlist_id = ?'),
       countMatches: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM matches WHERE watchlist_id = ?'),
-      putEntry: db.prepare<[string, string, string]>(
-        'INSERT INTO entries (watchlist_id, entry_id, entry) VALUES (?, ?, ?) ON CONFLICT (watchlist_id, entry_id) DO UPDATE SET entry = excluded.entry',
+      putEntry: db.prepare<[string, string, string, string]>(
+        'INSERT INTO entries (watchlist_id, entry_id, entry, tokens) VALUES (?, ?, ?, ?) ON CONFLICT (watchlist_id, entry_id) DO UPDATE SET entry = excluded.entry, tokens = excluded.tokens',
       ),
+      generation: db.prepare<[], { n: number }>('SELECT n FROM entry_generation WHERE id = 0'),
+      allTokens: db.prepare<[], { watchlist_id: string; entry_id: string; tokens: string }>("SELECT watchlist_id, entry_id, tokens FROM entries WHERE tokens <> ''"),
       entry: db.prepare<[string, string], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id = ?'),
       entriesPage: db.prepare<[string, string, number], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id > ? ORDER BY entry_id LIMIT ?'),
       entryIds: db.prepare<[string], { entry_id: string }>('SELECT entry_id FROM entries WHERE watchlist_id = ?'),
@@ -99,12 +112,6 @@ export class WatchlistStore {
       deleteEntryNotifications: db.prepare<[string, string]>('DELETE FROM notifications WHERE watchlist_id = ? AND entry_id = ?'),
       candidates: db.prepare<[string], { watchlist_id: string; entry: string }>(
         `SELECT e.watchlist_id, e.entry FROM entries e JOIN
-           (SELECT DISTINCT watchlist_id, entry_id FROM entry_keys WHERE key IN (SELECT value FROM json_each(?))) k
-           ON e.watchlist_id = k.watchlist_id AND e.entry_id = k.entry_id`,
-      ),
-      // Names only (json_extract in SQLite): most entries found by a token are dropped by the bound unparsed.
-      candidateNames: db.prepare<[string], { watchlist_id: string; entry_id: string; name: string }>(
-        `SELECT e.watchlist_id, e.entry_id, json_extract(e.entry, '$.name') AS name FROM entries e JOIN
            (SELECT DISTINCT watchlist_id, entry_id FROM entry_keys WHERE key IN (SELECT value FROM json_each(?))) k
            ON e.watchlist_id = k.watchlist_id AND e.entry_id = k.entry_id`,
       ),
@@ -142,13 +149,19 @@ export class WatchlistStore {
 
   /** Runs `run` in an IMMEDIATE transaction; once the outermost one committed notifications, wakes the feeds. */
   transaction<T>(run: () => T): T {
-    if (this.db.inTransaction) return this.db.transaction(run).immediate();
     try {
-      const result = this.db.transaction(run).immediate();
-      if (this.recordedInTransaction) this.notifier.notify();
-      return result;
-    } finally {
-      this.recordedInTransaction = false;
+      if (this.db.inTransaction) return this.db.transaction(run).immediate();
+      try {
+        const result = this.db.transaction(run).immediate();
+        if (this.recordedInTransaction) this.notifier.notify();
+        return result;
+      } finally {
+        this.recordedInTransaction = false;
+      }
+    } catch (error) {
+      // Rolled back: writes of entries already applied to the tokens in memory are undone in the file only.
+      this.tokenIndex = undefined;
+      throw error;
     }
   }
 
@@ -174,16 +187,18 @@ export class WatchlistStore {
     return this.s.watchlists.all().map((row) => this.summary(row.id)!);
   }
 
-  /** Writes (or overwrites) an entry and its candidate keys. Call inside a transaction. */
+  /** Writes (or overwrites) an entry, its name tokens and its candidate keys. Call inside a transaction. */
   putEntry(watchlistId: string, entry: WatchlistEntry): void {
-    this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry));
+    const derived = entryKeys(entry);
+    const before = this.generationBeforeWrite();
+    this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry), derived.nameTokens.join(' '));
+    this.keepTokens(before, (index) => index.put(watchlistId, entry.id, derived.nameTokens));
     this.deleteKeys(watchlistId, entry.id);
-    this.putKeys(watchlistId, entry);
+    this.putKeys(watchlistId, entry.id, derived);
   }
 
-  private putKeys(watchlistId: string, entry: WatchlistEntry): void {
-    const { keys, tokens } = entryKeys(entry);
-    for (const key of keys) this.s.putKey.run(key, watchlistId, entry.id);
+  private putKeys(watchlistId: string, entryId: string, { keys, tokens }: EntryKeys): void {
+    for (const key of keys) this.s.putKey.run(key, watchlistId, entryId);
     for (const token of tokens) {
       if (this.s.tokenKnown.get(token) !== undefined) continue;
       for (const key of tokenProbeKeys(token)) this.s.putTokenKey.run(key, token);
@@ -211,7 +226,8 @@ export class WatchlistStore {
         'SELECT watchlist_id, entry_id, entry FROM entries WHERE (watchlist_id, entry_id) > (?, ?) ORDER BY watchlist_id, entry_id LIMIT 1000',
       );
       for (let rows = page.all('', ''); rows.length > 0; rows = page.all(rows.at(-1)!.watchlist_id, rows.at(-1)!.entry_id)) {
-        for (const row of rows) this.putKeys(row.watchlist_id, JSON.parse(row.entry) as WatchlistEntry);
+        // putEntry rewrites the same entry with its tokens (version 3) and its keys.
+        for (const row of rows) this.putEntry(row.watchlist_id, JSON.parse(row.entry) as WatchlistEntry);
       }
       this.db.pragma(`user_version = ${KEYS_VERSION}`);
     });
@@ -232,7 +248,9 @@ export class WatchlistStore {
 
   /** Removes an entry with its keys, matches and notifications (they quote its name). Call inside a transaction. */
   removeEntry(watchlistId: string, entryId: string): boolean {
+    const before = this.generationBeforeWrite();
     const removed = this.s.deleteEntry.run(watchlistId, entryId).changes > 0;
+    this.keepTokens(before, (index) => index.remove(watchlistId, entryId));
     this.deleteKeys(watchlistId, entryId);
     this.s.deleteEntryMatches.run(watchlistId, entryId);
     this.s.deleteEntryNotifications.run(watchlistId, entryId);
@@ -244,7 +262,10 @@ export class WatchlistStore {
    * transaction, then `truncateWal` once it committed.
    */
   deleteWatchlist(id: string): boolean {
-    for (const table of ['entries', 'entry_keys', 'matches', 'notifications']) {
+    const before = this.generationBeforeWrite();
+    this.db.prepare('DELETE FROM entries WHERE watchlist_id = ?').run(id);
+    this.keepTokens(before, (index) => index.removeWatchlist(id));
+    for (const table of ['entry_keys', 'matches', 'notifications']) {
       this.db.prepare(`DELETE FROM ${table} WHERE watchlist_id = ?`).run(id);
     }
     this.s.dropUnusedTokens.run();
@@ -266,16 +287,51 @@ export class WatchlistStore {
     const found = probe.tokenProbes.size === 0 ? [] : this.s.tokensUnder.all(JSON.stringify([...probe.tokenProbes.keys()]));
     const partners = tokenPartners(probe, found);
     const direct = this.candidates(probe.direct);
-    const tokenKeys = pairedTokenKeys(partners);
-    if (tokenKeys.length === 0) return direct;
+    if (partners.size === 0) return direct;
     const seen = new Set(direct.map((c) => `${c.watchlistId}/${c.entry.id}`));
     const bound = new CandidateBound(segments, partners);
+    const index = this.entryTokens();
+    const reachable: number[] = [];
+    // The bound reads the tokens in memory; only the entries it keeps are read from the file.
+    const tokens: string[] = [];
+    index.forEachHolder(partners.keys(), tokens, (slot, length) => {
+      if (bound.reachable(tokens, length)) reachable.push(slot);
+    });
     const paired: Located[] = [];
-    for (const row of this.s.candidateNames.all(JSON.stringify(tokenKeys))) {
-      if (seen.has(`${row.watchlist_id}/${row.entry_id}`) || !bound.reachable(row.name)) continue;
-      paired.push({ watchlistId: row.watchlist_id, entry: this.entry(row.watchlist_id, row.entry_id)! });
+    for (const slot of reachable) {
+      const { watchlistId, entryId } = index.location(slot);
+      if (seen.has(`${watchlistId}/${entryId}`)) continue;
+      const entry = this.entry(watchlistId, entryId);
+      if (entry !== undefined) paired.push({ watchlistId, entry });
     }
     return [...direct, ...paired];
+  }
+
+  /** The entries' tokens in memory as the file now holds them: kept from the last lookup, or read again if the file moved. */
+  private entryTokens(): EntryTokenIndex {
+    const generation = this.s.generation.get()!.n;
+    if (this.tokenIndex?.generation === generation) return this.tokenIndex.index;
+    const index = new EntryTokenIndex();
+    for (const row of this.s.allTokens.iterate()) index.put(row.watchlist_id, row.entry_id, row.tokens.split(' '));
+    this.tokenIndex = { index, generation };
+    return index;
+  }
+
+  /** The file's entry generation before a write of this process, when tokens are kept in memory (else nothing to keep). */
+  private generationBeforeWrite(): number {
+    return this.tokenIndex === undefined ? 0 : this.s.generation.get()!.n;
+  }
+
+  /** Applies a write of entries to the tokens in memory if they were the file's just before it; otherwise drops them. */
+  private keepTokens(before: number, change: (index: EntryTokenIndex) => void): void {
+    const kept = this.tokenIndex;
+    if (kept === undefined) return;
+    if (kept.generation !== before) {
+      this.tokenIndex = undefined;
+      return;
+    }
+    change(kept.index);
+    kept.generation = this.s.generation.get()!.n;
   }
 
   /** The entries having any of these keys (candidate lookup through the key index, not a scan). */

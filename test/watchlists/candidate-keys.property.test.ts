@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ScreeningIndex, type ScreeningEntry } from '../../src/screening';
 import { queryOf, type WatchlistEntry } from '../../src/watchlists/entry-codec';
 import { WatchlistStore } from '../../src/watchlists';
+import { KEYS_VERSION } from '../../src/watchlists/watchlist-store';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const BASIS = { asOf: '2025-01-01', knownAt: '2025-01-01T00:00:00.000Z' };
@@ -165,7 +166,7 @@ describe('candidate keys against screening', () => {
     try {
       // Then the current keys find the entry
       expect(reopened.candidatesOf([listed('Ivan Petrov', 0, {})]).map((c) => c.entry.id)).toEqual(['a']);
-      expect(reopened.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(reopened.db.pragma('user_version', { simple: true })).toBe(KEYS_VERSION);
     } finally {
       reopened.close();
     }
