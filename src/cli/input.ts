@@ -5,6 +5,7 @@ import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'js
 import secureJson from 'secure-json-parse';
 import { firstDuplicateKey } from '../json/duplicate-keys';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
+import { decodeUtf8, InvalidUtf8Error } from '../text/utf8';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
@@ -30,7 +31,12 @@ async function readLimited(stream: Readable, label: string, limit: number): Prom
     throw new InputError(`${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the JSON.
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  try {
+    return decodeUtf8(Buffer.concat(chunks)).replace(/^\uFEFF/, '');
+  } catch (error) {
+    if (error instanceof InvalidUtf8Error) throw new InputError(`${label}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Line and column of a character offset, 1-based, for JSON syntax errors. */

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError } from './errors';
 import { firstDuplicateKey } from '../json/duplicate-keys';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json/nesting';
+import { decodeUtf8, InvalidUtf8Error } from '../text/utf8';
 
 const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const malformed = (message: string) => new HttpError(400, { error: 'malformed-json', message });
@@ -14,8 +15,14 @@ const malformed = (message: string) => new HttpError(400, { error: 'malformed-js
 export function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
   const secureParse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    let text: string;
+    try {
+      text = decodeUtf8(body as Buffer);
+    } catch (error) {
+      if (!(error instanceof InvalidUtf8Error)) throw error;
+      return done(malformed(`the body is not UTF-8, as JSON must be (RFC 8259): ${error.message}`), undefined);
+    }
     if (text.trim() === '') {
       // Many clients label a bodiless DELETE or GET as JSON; those routes read no body, so nothing is wrong.
       if (BODILESS_METHODS.has(request.method)) return done(null, undefined);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { decodeEntry, type WatchlistEntry } from './entry-codec';
 import { csvEntry, csvHeader, LineError, parseNdjsonLine, type BulkFormat } from './bulk-parse';
+import { InvalidUtf8Error } from '../text/utf8';
 import type { WatchlistScreener } from './screener';
 import type { WatchlistStore } from './watchlist-store';
 
@@ -57,29 +58,35 @@ export async function bulkLoad(
   let lineNo = 0;
   let columns: string[] | undefined;
   try {
-    for await (const raw of lines) {
-      lineNo += 1;
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (text.trim() === '') continue;
-      try {
-        if (options.format === 'csv' && columns === undefined) {
-          columns = csvHeader(text, lineNo);
-          continue;
+    try {
+      for await (const raw of lines) {
+        lineNo += 1;
+        const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (text.trim() === '') continue;
+        try {
+          if (options.format === 'csv' && columns === undefined) {
+            columns = csvHeader(text, lineNo);
+            continue;
+          }
+          const object = options.format === 'csv' ? csvEntry(columns!, text, lineNo) : parseNdjsonLine(text, lineNo);
+          const decoded = decodeEntry(object);
+          if (E.isLeft(decoded)) throw new LineError(lineNo, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
+          const earlier = seen.get(decoded.right.id);
+          if (earlier !== undefined) throw new LineError(lineNo, `id: the id is already used on line ${earlier}`);
+          seen.set(decoded.right.id, lineNo);
+          if (errors.length === 0) pending.push(decoded.right);
+        } catch (error) {
+          if (!(error instanceof LineError)) throw error;
+          errors.push(error);
+          if (errors.length >= MAX_REPORTED) break;
         }
-        const object = options.format === 'csv' ? csvEntry(columns!, text, lineNo) : parseNdjsonLine(text, lineNo);
-        const decoded = decodeEntry(object);
-        if (E.isLeft(decoded)) throw new LineError(lineNo, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
-        const earlier = seen.get(decoded.right.id);
-        if (earlier !== undefined) throw new LineError(lineNo, `id: the id is already used on line ${earlier}`);
-        seen.set(decoded.right.id, lineNo);
-        if (errors.length === 0) pending.push(decoded.right);
-      } catch (error) {
-        if (!(error instanceof LineError)) throw error;
-        errors.push(error);
-        if (errors.length >= MAX_REPORTED) break;
+        if (pending.length >= STAGE_CHUNK) flush();
+        if (lineNo % every === 0) options.progress?.({ phase: 'validating', lines: lineNo, entries: seen.size });
       }
-      if (pending.length >= STAGE_CHUNK) flush();
-      if (lineNo % every === 0) options.progress?.({ phase: 'validating', lines: lineNo, entries: seen.size });
+    } catch (error) {
+      // Bytes that are not UTF-8 end the reading there: the rest cannot be trusted to be what the caller meant.
+      if (!(error instanceof InvalidUtf8Error)) throw error;
+      errors.push(new LineError(error.line, error.detail));
     }
     if (errors.length === 0 && seen.size === 0) errors.push(new LineError(lineNo, options.format === 'csv' && columns === undefined ? 'no header line and no entries' : 'no entries'));
     if (errors.length > 0) throw new BulkLoadError(errors);

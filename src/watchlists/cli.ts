@@ -6,7 +6,6 @@
  */
 import * as E from 'fp-ts/Either';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Projector } from '../projector/projector';
 import { ScreeningService } from '../screening';
 import { fail, program, READS, viewsPathFrom, withLedger } from '../cli/context';
@@ -14,6 +13,7 @@ import { EXIT } from '../cli/exit-codes';
 import { InputError, readJsonInput } from '../cli/input';
 import { printJson } from '../cli/output';
 import { BulkLoadError } from './bulk-load';
+import { utf8Lines } from '../text/utf8';
 import { watchlistConfig } from './config';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import { openWatchlists } from './open-watchlists';
@@ -148,7 +148,7 @@ withDb(
   await withWatchlists(options, async (w) => {
     const input = file === '-' ? process.stdin : createReadStream(file);
     input.on('error', (error: Error) => fail(EXIT.invalidInput, `${file}: ${error.message}`));
-    const result = await w.load(checkedId(id), createInterface({ input, crlfDelay: Infinity }), {
+    const result = await w.load(checkedId(id), utf8Lines(input), {
       format,
       progress: (p) => process.stderr.write(`${p.phase}: ${p.entries} entries (${p.lines} lines)\n`),
     });

@@ -6,13 +6,13 @@
  */
 import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import type { FieldError } from '../../events';
 import { encodedBodyRefusal } from '../http/content-encoding';
 import { HttpError } from '../http/errors';
 import { checkKnownParameters, single, type RawQuery } from '../http/query-params';
 import { BulkLoadError } from './bulk-load';
+import { utf8Lines } from '../text/utf8';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
 import { UnknownEntryError, UnknownWatchlistError, WatchlistExistsError, Watchlists } from './watchlists';
@@ -156,7 +156,7 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     if (type !== 'application/x-ndjson' && type !== 'text/csv') {
       throw new HttpError(415, { error: 'unsupported-media-type', message: 'send application/x-ndjson or text/csv' });
     }
-    const lines = createInterface({ input: limited(request.body as Readable, bulkLimit), crlfDelay: Infinity });
+    const lines = utf8Lines(limited(request.body as Readable, bulkLimit));
     try {
       return await watchlists.load(id, lines, { format: type === 'text/csv' ? 'csv' : 'ndjson' });
     } catch (error) {

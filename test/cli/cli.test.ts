@@ -86,6 +86,7 @@ describe('sanctions-ledger CLI', () => {
     };
     const cases: Array<[string, () => string[], number, RegExp, string?]> = [
       ['malformed JSON', () => ['designate', write('bad.json', '{\n  "subjectId": "x",\n  "kind": }'), '--source', 'OJ'], 2, /bad\.json: malformed JSON at line 3 column 11/],
+      ['a file saved as Windows-1252, not UTF-8', () => ['designate', write('latin.json', Buffer.from(JSON.stringify({ ...designate(), identity: { names: [{ name: 'José Roe', quality: 'primary' }] } }), 'latin1')), '--source', 'OJ'], 2, /latin\.json: line 1, column \d+ is not UTF-8 \(byte 0xe9\)/],
       ['an unknown command type', () => ['submit', write('c.json', JSON.stringify({ type: 'TeleportSubject', data: {}, metadata: {} }))], 2, /type: expected one of AdoptResolution/],
       ['an impossible date', () => ['designate', ...designateFlags.slice(0, -4), '--effective-from', '2024-02-30', '--source', 'OJ'], 2, /data\.effectiveFrom: expected IsoDate, got "2024-02-30"/],
       ['an empty name', () => ['designate', ...designateFlags.map((f) => (f === 'RO Kwang Chol' ? '  ' : f))], 2, /data\.identity\.names\.0\.name: expected NonEmptyString/],

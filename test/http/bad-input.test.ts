@@ -94,6 +94,20 @@ describe('bad input', () => {
     expect(body.message).toMatch(/not valid JSON/);
   });
 
+  it('400 for a body that is not UTF-8 (a Windows-1252 "José"), naming line and column; nothing is recorded', async () => {
+    const text = JSON.stringify(designation('latin-1-subject', { identity: { names: [{ name: 'José Roe', quality: 'primary' }] } }));
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/commands/DesignateSubject',
+      headers: { ...asWriter, 'content-type': 'application/json' },
+      payload: Buffer.from(text, 'latin1'),
+    });
+    const body = expectClientError(response, 400);
+    expect(body.error).toBe('malformed-json');
+    expect(body.message).toContain(`line 1, column ${text.indexOf('é') + 1} is not UTF-8 (byte 0xe9)`);
+    expect((await get('/subjects/latin-1-subject/history')).statusCode).toBe(404);
+  });
+
   it('400 for an empty JSON body and for prototype poisoning', async () => {
     const post = (payload: string) =>
       service.app.inject({ method: 'POST', url: '/commands/DesignateSubject', headers: { ...asWriter, 'content-type': 'application/json' }, payload });

@@ -22,6 +22,16 @@ const answersOf = (payload: string): Answer[] => payload.trimEnd().split('\n').m
 const subjects = (matches: Answer[]) => matches.map((m) => m.subjectId);
 
 describe('POST /screenings/batch', () => {
+  it.each(['text/csv', 'application/x-ndjson'])('given %s saved as Windows-1252 ("José" on line 3), when screened, then the lines before are answered and line 3 ends the answer naming it', async (type) => {
+    const text = type === 'text/csv' ? 'id,name\nc-1,Jane Doe\nc-2,José Roe\n' : '{"id":"c-0","name":"Jane Doe"}\n\n{"id":"c-2","name":"José Roe"}\n';
+    const response = await service.app.inject({ method: 'POST', url: '/screenings/batch?asOf=2024-12-16', headers: { ...asReader, 'content-type': type }, payload: Buffer.from(text, 'latin1') });
+    const answers = answersOf(response.payload);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]!.id).toBeDefined();
+    const column = text.split('\n')[2]!.indexOf('é') + 1;
+    expect(answers[1]).toMatchObject({ line: 3, error: { message: expect.stringContaining(`column ${column} is not UTF-8 (byte 0xe9)`) } });
+  });
+
   it('given several names incl. "No Kwang-chol", when screened as NDJSON on 2024-12-16, then each is answered in input order with its matches and receipt', async () => {
     const response = await batch(ndjsonBody([{ id: 'c-1', name: 'Jane Doe' }, { id: 'c-2', name: 'No Kwang-chol' }, { id: 'c-3', name: 'Yong Bok Kim', kind: 'person' }, { id: 'c-4', name: 'Acme Trading Ltd' }]));
     expect(response.statusCode).toBe(200);

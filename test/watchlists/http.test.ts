@@ -162,6 +162,14 @@ describe('watchlist routes', () => {
     expect((await inject('GET', '/watchlists/bulk', undefined, asReader)).statusCode).toBe(404);
   });
 
+  it.each(['text/csv', 'application/x-ndjson'])('given %s saved as Windows-1252 ("José" on line 3), when bulk loaded, then 400 names line 3 and nothing is loaded', async (type) => {
+    const text = type === 'text/csv' ? 'id,name\nw1,Anna Karenina\nw2,José Roe\n' : '{"id":"w0","name":"Boris"}\n\n{"id":"w2","name":"José Roe"}\n';
+    const response = await app.inject({ method: 'POST', url: '/watchlists/latin/bulk', headers: { ...asWriter, 'content-type': type }, payload: Buffer.from(text, 'latin1') });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().lines).toEqual([{ line: 3, message: expect.stringMatching(/^line 3: column \d+ is not UTF-8 \(byte 0xe9\)/) }]);
+    expect((await inject('GET', '/watchlists/latin', undefined, asReader)).statusCode).toBe(404);
+  });
+
   it('given CSV, when bulk loaded, then every row is an entry', async () => {
     const body = 'id,name,country,identifiers\nc1,"Petrov, Ivan",RU,passport:123456\nc2,Olga Ivanova,,\n';
     const response = await app.inject({ method: 'POST', url: '/watchlists/csv/bulk', headers: { ...asWriter, 'content-type': 'text/csv' }, payload: body });

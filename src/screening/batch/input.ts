@@ -4,8 +4,8 @@
  * quoted fields may hold commas, quotes and line breaks). Nothing is held beyond the line being read.
  */
 import { parse } from 'csv-parse';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { InvalidUtf8Error, utf8Lines, utf8Text } from '../../text/utf8';
 
 export type BatchFormat = 'ndjson' | 'csv';
 
@@ -21,7 +21,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 async function* ndjsonLines(source: Readable): AsyncGenerator<RawLine> {
   let line = 0;
   try {
-    for await (const text of createInterface({ input: source, crlfDelay: Infinity })) {
+    for await (const text of utf8Lines(source)) {
       line += 1;
       if (text.trim() === '') continue;
       try {
@@ -31,7 +31,7 @@ async function* ndjsonLines(source: Readable): AsyncGenerator<RawLine> {
       }
     }
   } catch (error) {
-    yield { line: line + 1, problem: messageOf(error), fatal: true };
+    yield { line: error instanceof InvalidUtf8Error ? error.line : line + 1, problem: messageOf(error), fatal: true };
   }
 }
 
@@ -64,21 +64,24 @@ async function* csvRecords(source: Readable): AsyncGenerator<{ record: string[];
   });
   parser.on('error', (error) => (failure ??= error));
   parser.resume();
-  const written = (chunk: Buffer | string) => new Promise<void>((done) => parser.write(chunk, () => done()));
+  const written = (chunk: string) => new Promise<void>((done) => parser.write(chunk, () => done()));
   const ended = () => new Promise<void>((done) => parser.end(() => done()).once('error', () => done()));
   try {
-    for await (const chunk of source) {
-      await written(chunk as Buffer);
+    // Decoded strictly here: csv-parse would turn bytes that are not UTF-8 into U+FFFD without a word.
+    for await (const chunk of utf8Text(source)) {
+      await written(chunk);
       for (const item of parsed.splice(0)) yield (line = item.line, item);
       if (failure !== undefined) break;
     }
-    if (failure === undefined) await ended();
-    for (const item of parsed.splice(0)) yield (line = item.line, item);
   } catch (error) {
     failure ??= error;
   }
+  // Reading stopped at a byte that is not UTF-8: the rows before it are answered (csv-parse holds the last one
+  // until its input ends), the bad line ends the answer.
+  if (failure === undefined || failure instanceof InvalidUtf8Error) await ended();
+  for (const item of parsed.splice(0)) yield (line = item.line, item);
   if (failure !== undefined) {
-    const at = (failure as { lines?: number }).lines;
+    const at = failure instanceof InvalidUtf8Error ? failure.line : (failure as { lines?: number }).lines;
     yield { failure, line: typeof at === 'number' ? at : line + 1 };
   }
 }
