@@ -16,7 +16,14 @@ const ReceiptShape = t.type({
   sha256: t.string,
 });
 
+const RECEIPT_FIELDS = Object.keys(ReceiptShape.props);
+
 export function decodeReceipt(input: unknown): E.Either<FieldError[], Receipt> {
+  // The seal covers the receipt's own fields only: a field added beside them would be presented as verified.
+  const extra = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input).filter((k) => !RECEIPT_FIELDS.includes(k)) : [];
+  if (extra.length > 0) {
+    return E.left(extra.map((k) => ({ path: k, expected: `no such field: a receipt holds ${RECEIPT_FIELDS.join(', ')}, and only those are sealed`, actual: 'a value' })));
+  }
   const shape = ReceiptShape.decode(input);
   if (E.isLeft(shape)) return E.left(fieldErrors(shape.left));
   if ('asOf' in shape.right.query || 'knownAt' in shape.right.query) {
