@@ -24,6 +24,8 @@ const FLOOR = DEFAULT_THRESHOLD - FEATURE_HEADROOM;
 
 interface ListedName {
   readonly tokens: readonly string[];
+  /** The weight of each position. */
+  readonly weights: readonly number[];
   readonly weight: number;
 }
 
@@ -36,11 +38,15 @@ export class CandidateBound {
    * so bounding an entry reads a few arrays per token instead of walking partners and holders again.
    */
   private readonly touches = new Map<string, Int32Array>();
+  /** Beside each pair of `touches`: the weight of the listed positions in its mask. */
+  private readonly touchWeights = new Map<string, Float64Array>();
   private readonly anyLong: boolean;
   // Scratch per listed name, reused by every `reachable` call (marked by `round`, so nothing is cleared).
   private readonly seenIn: Int32Array;
   private readonly queryMask: Int32Array;
   private readonly listedMask: Int32Array;
+  /** Per listed name, the sum of every paired token's weight on both sides: never below the bound's numerator. */
+  private readonly upper: Float64Array;
   private readonly touched: Int32Array;
   private round = 0;
 
@@ -58,7 +64,8 @@ export class CandidateBound {
         seen.add(name);
         const tokens = nameTokens(name);
         if (tokens.length === 0) continue;
-        const id = this.names.push({ tokens, weight: tokens.reduce((s, t) => s + weight(t), 0) }) - 1;
+        const weights = tokens.map(weight);
+        const id = this.names.push({ tokens, weights, weight: weights.reduce((s, w) => s + w, 0) }) - 1;
         tokens.forEach((token, position) => {
           const list = holders.get(token);
           if (list === undefined) holders.set(token, [[id, position]]);
@@ -72,13 +79,16 @@ export class CandidateBound {
     this.queryMask = new Int32Array(count);
     this.listedMask = new Int32Array(count);
     this.touched = new Int32Array(count);
+    this.upper = new Float64Array(count);
     if (this.anyLong) return;
     for (const [entryToken, listedTokens] of partners) {
       const masks = new Map<number, number>();
       for (const listed of listedTokens) {
         for (const [id, position] of holders.get(listed) ?? []) masks.set(id, (masks.get(id) ?? 0) | (1 << position));
       }
-      if (masks.size > 0) this.touches.set(entryToken, Int32Array.from([...masks].flat()));
+      if (masks.size === 0) continue;
+      this.touches.set(entryToken, Int32Array.from([...masks].flat()));
+      this.touchWeights.set(entryToken, Float64Array.from([...masks], ([id, mask]) => this.names[id]!.weights.reduce((s, w, position) => ((mask & (1 << position)) !== 0 ? s + w : s), 0)));
     }
   }
 
@@ -89,32 +99,40 @@ export class CandidateBound {
     const round = this.round;
     // Per listed name touched: the entry positions paired, and the listed positions paired (as bit masks).
     let touchedCount = 0;
+    let entryWeight = 0;
+    let initials = false;
     for (let qi = 0; qi < length; qi += 1) {
-      const pairs = this.touches.get(tokens[qi]!);
+      const token = tokens[qi]!;
+      const w = weight(token);
+      entryWeight += w;
+      if (token.length === 1) initials = true;
+      const pairs = this.touches.get(token);
       if (pairs === undefined) continue;
+      const listedWeights = this.touchWeights.get(token)!;
       for (let p = 0; p < pairs.length; p += 2) {
         const id = pairs[p]!;
         if (this.seenIn[id] !== round) {
           this.seenIn[id] = round;
           this.queryMask[id] = 0;
           this.listedMask[id] = 0;
+          this.upper[id] = 0;
           this.touched[touchedCount++] = id;
         }
         this.queryMask[id]! |= 1 << qi;
         this.listedMask[id]! |= pairs[p + 1]!;
+        this.upper[id]! += w + listedWeights[p >> 1]!;
       }
     }
-    if (touchedCount === 0) return false;
-    let entryWeight = 0;
-    for (let qi = 0; qi < length; qi += 1) entryWeight += weight(tokens[qi]!);
     for (let n = 0; n < touchedCount; n += 1) {
       const id = this.touched[n]!;
       const listed = this.names[id]!;
+      const total = entryWeight + listed.weight;
+      // Two entry tokens pairing one listed position count it once in the bound, twice in `upper`: without
+      // initials (which add weight of their own), a name whose upper sum misses the floor cannot reach it.
+      if (!initials && this.upper[id]! < FLOOR * total) continue;
       let hit = 0;
       for (let qi = 0; qi < length; qi += 1) if ((this.queryMask[id]! & (1 << qi)) !== 0) hit += weight(tokens[qi]!);
-      listed.tokens.forEach((t, position) => {
-        if ((this.listedMask[id]! & (1 << position)) !== 0) hit += weight(t);
-      });
+      for (let position = 0; position < listed.tokens.length; position += 1) if ((this.listedMask[id]! & (1 << position)) !== 0) hit += listed.weights[position]!;
       for (let qi = 0; qi < length; qi += 1) {
         const initial = tokens[qi]!;
         if (initial.length !== 1) continue;
@@ -122,7 +140,7 @@ export class CandidateBound {
         for (const t of listed.tokens) if (t.startsWith(initial)) heaviest = Math.max(heaviest, weight(t));
         hit += 1 + heaviest;
       }
-      if (Math.min(1, hit / (entryWeight + listed.weight)) >= FLOOR) return true;
+      if (Math.min(1, hit / total) >= FLOOR) return true;
     }
     return false;
   }
