@@ -46,7 +46,7 @@ export function prepareName(tokens: readonly string[], allTokens: readonly strin
 
 /**
  * Below this a token pair counts as unmatched: partial credit for noise would lift unrelated names. Just under
- * 2/3, so that one edit in a three-letter token (DAD, DXD) still pairs.
+ * 2/3, so that one edit in a three-letter token (DAD, DXD) still pairs; in a two-letter one see oneLetterOfTwo.
  */
 const TOKEN_FLOOR = 0.66;
 /** Same phonetic key, different spelling: Mohammed / Muhammad, Sergei / Sergey. */
@@ -92,8 +92,17 @@ function judge(q: string, qKey: string, l: string, lKey: string): number {
   if (!sameKey && lengthBound(q, l) < TOKEN_FLOOR) return NO_PAIR;
   const s = spelling(q, l);
   if (sameKey && Math.min(q.length, l.length) >= 2 && s < VARIANT_SIMILARITY && closeEnough(q, l, s)) return VARIANT;
-  return s >= TOKEN_FLOOR ? s : NO_PAIR;
+  return s >= TOKEN_FLOOR || oneLetterOfTwo(q, l) ? s : NO_PAIR;
 }
+
+/**
+ * One letter changed in a two-letter word (Su / Sx, Yu / Xu) pairs at its spelling similarity, 0.5. The floor
+ * lets one edit through in every longer word (2/3 at three letters), but a two-letter word has no similarity
+ * between 0.5 and 1, so without this a typo in a Korean or Chinese syllable (most of those names are made of
+ * them) left the word unpaired. Half credit on a word of weight 2 is little evidence: the rest of the name has to
+ * agree for the threshold to be reached.
+ */
+const oneLetterOfTwo = (q: string, l: string) => q.length === 2 && l.length === 2 && (q[0] === l[0] || q[1] === l[1]);
 
 const similarityOf = (judged: number) => (judged === INITIAL ? INITIAL_SIMILARITY : judged === VARIANT ? VARIANT_SIMILARITY : judged);
 const howOf = (judged: number): TokenMatch['how'] => (judged === INITIAL ? 'initial' : judged === VARIANT ? 'variant' : judged === 1 ? 'exact' : 'spelling');

@@ -15,7 +15,7 @@ import type { ScreeningEntry, ScreeningMatch, ScreeningQuery } from './types';
 /** Features can add at most this much to a name score: a name that cannot come within it of the threshold is skipped. */
 export const FEATURE_HEADROOM = BIRTH_AGREES + COUNTRY_AGREES;
 
-export const ALGORITHM = { name: 'ledger-token-set', version: '1.1.0' } as const;
+export const ALGORITHM = { name: 'ledger-token-set', version: '1.2.0' } as const;
 /**
  * The default threshold. At 0.85 a single changed letter in a two-word name, a transliteration variant or a
  * missing middle name still matches; one shared surname with a different given name does not.

@@ -35,6 +35,16 @@ describe('name normalisation', () => {
     expect(nameTokens('Сергей Иванов')).toEqual(['sergey', 'ivanov']);
     expect(nameTokens('محمد')).toEqual(['mhmd']);
   });
+  it('given a legal-form word of five letters or more with one letter changed, dropped or added, when normalised, then it is dropped like the word itself', () => {
+    expect(nameTokens('HATKAEW COxPANY LTD.')).toEqual(['hatkaew']);
+    expect(nameTokens('ECHO DELTA OLDINGS LTD')).toEqual(['echo', 'delta']);
+    expect(nameTokens('CHARSO LIMITEDD')).toEqual(['charso']);
+    expect(nameTokens('NORD GROUx')).toEqual(['nord']);
+  });
+  it('given a word one letter from a short legal form or from an honorific, when normalised, then it is kept: those are names', () => {
+    // KARL and SAUL are one letter from SARL, ULLAH one from MULLAH, SAYYED one from SAYYID, DELTA one from DELLA.
+    expect(nameTokens('Karl Saul Ullah Sayyed Delta')).toEqual(['karl', 'saul', 'ullah', 'sayyed', 'delta']);
+  });
   it('given common transliteration variants, when keyed, then each family shares one phonetic key', () => {
     expect(new Set(['mohammed', 'muhammad', 'mohamed', 'mhmd'].map(phoneticKey)).size).toBe(1);
     expect(phoneticKey('sergei')).toBe(phoneticKey('sergey'));
@@ -57,6 +67,22 @@ describe('name score', () => {
       expect(s, `${query} vs ${listed}`).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
       expect(s).toBeLessThan(1);
     }
+  });
+  it('given one letter changed in a two-letter word of a longer name, when scored, then the word pairs at half credit and the name stays above the threshold', () => {
+    // Given "Chol Su KANG", when its syllable Su is typed Sx (or xu), then Su/Sx pairs by spelling at 0.5.
+    for (const query of ['Chol Sx KANG', 'Chol xu KANG']) {
+      const scored = scoreName(prepareName(nameTokens(query)), prepareName(nameTokens('Chol Su KANG')));
+      expect(scored.tokens.find((t) => t.listed === 'su')).toMatchObject({ similarity: 0.5, how: 'spelling' });
+      expect(scored.score, query).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+      expect(scored.score).toBeLessThan(score('Chol Su KANG', 'Chol Su KANG'));
+    }
+  });
+  it('given two-letter words with no letter in the same place, or a two-letter word that is the whole name, when scored, then they stay below the threshold', () => {
+    // Su / Us share both letters but in other places: two edits, no pair.
+    expect(scoreName(prepareName(nameTokens('Chol Us KANG')), prepareName(nameTokens('Chol Su KANG'))).tokens.map((t) => t.listed)).toEqual(['chol', 'kang']);
+    // Half credit cannot carry a name of one word, nor a name whose other words differ.
+    expect(score('Sx', 'Su')).toBe(0.5);
+    expect(score('Kim Sx Jin', 'Pak Su Jin')).toBeLessThan(DEFAULT_THRESHOLD);
   });
   it('given names that share only one word, when scored, then they stay below the default threshold', () => {
     expect(score('Ivan Petrov', 'Ivan Sidorenko')).toBeLessThan(DEFAULT_THRESHOLD);

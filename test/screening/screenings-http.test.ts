@@ -3,6 +3,7 @@
  * (src/seed/worked-example.ts) recorded at a known instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../src/screening';
 import { asReader, asWriter, designation, SOURCE, testService, type TestService } from '../http/support';
 
 const RECORDED = '2024-12-16T10:00:00.000Z';
@@ -22,7 +23,7 @@ describe('POST /screenings on the worked example', () => {
     const receipt = response.json();
     expect(receipt.matches.map((m: { subjectId: string }) => m.subjectId)).toContain('ro-kwang-chol');
     expect(receipt.basis).toMatchObject({ asOf: '2024-12-16', position: expect.any(String) });
-    expect(receipt.algorithm).toEqual({ name: 'ledger-token-set', version: '1.1.0' });
+    expect(receipt.algorithm).toEqual({ name: 'ledger-token-set', version: '1.2.0' });
     expect(receipt.threshold).toBe(0.85);
     expect(receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -104,6 +105,16 @@ describe('POST /screenings/verify', () => {
     const later = { ...before, basis: { ...before.basis, knownAt: '2025-01-01T00:00:00.000Z' } };
     const outcome = (await verify(later)).json();
     expect(outcome.differences.map((d: { kind: string; subjectId?: string }) => [d.kind, d.subjectId])).toEqual([['receipt-altered', undefined], ['match-gained', 'ivana-testova']]);
+  });
+
+  it('given a receipt sealed by the previous algorithm version, when verified, then it names the algorithm change, not an altered receipt', async () => {
+    // Given a receipt as ledger-token-set 1.1.0 issued it (intact: sealed with that version)
+    const { sha256: _, ...body } = (await screen({ name: 'No Kwang-chol', asOf: '2024-12-16' })).json();
+    const old = seal({ ...body, algorithm: { name: 'ledger-token-set', version: '1.1.0' } });
+    // When verified by the current version, then the one difference is the algorithm (this match scores alike in both)
+    const outcome = (await verify(old)).json();
+    expect(outcome.same).toBe(false);
+    expect(outcome.differences).toEqual([{ kind: 'algorithm-changed', message: 'issued by ledger-token-set 1.1.0, re-run with ledger-token-set 1.2.0' }]);
   });
 
   it('given something that is not a receipt, when verified, then 400 names the field', async () => {
