@@ -20,6 +20,7 @@ import {
   ImportIncompleteError,
   ImportRefusedError,
   ListParseError,
+  provenanceProblem,
   type ImportProgress,
 } from '../importers/import';
 import type { Format } from '../importers/listing';
@@ -85,6 +86,8 @@ program
     if (options.retrievedAt !== undefined && !Instant.is(options.retrievedAt)) {
       fail(EXIT.invalidInput, `--retrieved-at ${JSON.stringify(options.retrievedAt)} is not a UTC instant such as 2024-12-17T09:30:00.000Z`);
     }
+    const provenance = provenanceProblem({ ...(options.retrievedAt === undefined ? {} : { retrievedAt: options.retrievedAt }), ...(options.sourceUrl === undefined ? {} : { url: options.sourceUrl }) });
+    if (provenance !== undefined) fail(EXIT.invalidInput, `--${provenance.option === 'url' ? 'source-url' : 'retrieved-at'}: ${provenance.message}`);
     if (options.publishedOn !== undefined && !IsoDate.is(options.publishedOn)) {
       fail(EXIT.invalidInput, `--published-on ${JSON.stringify(options.publishedOn)} is not a real calendar date YYYY-MM-DD`);
     }

@@ -27,7 +27,7 @@ import { checkKnownParameters } from '../http/query-params';
 import { MissingCompanionFilesError, refuseMissingCompanions } from './companions';
 import { ListParseError } from './errors';
 import { compressed, newSpoolDir, spoolFile, sweepStaleSpools, tooLarge, tooLargeInTotal, UploadRefusedError } from './http/spool';
-import { ImportIncompleteError, ImportRefusedError, importFiles, type ImportContext, type ImportOptions } from './import';
+import { ImportIncompleteError, ImportRefusedError, importFiles, provenanceProblem, type ImportContext, type ImportOptions } from './import';
 import type { Format } from './listing';
 
 export interface ImportRouteOptions extends ImportContext {
@@ -279,6 +279,11 @@ export const importRoute: FastifyPluginAsync<ImportRouteOptions> = async (app, o
     }
     if (query.list !== undefined && query.list !== 'OFAC-SDN' && query.list !== 'OFAC-CONS') throw badParameter('list', 'list must be OFAC-SDN or OFAC-CONS');
     if (query.retrievedAt !== undefined && !Instant.is(query.retrievedAt)) throw badParameter('retrievedAt', 'retrievedAt must be a UTC instant such as 2024-12-17T09:30:00.000Z');
+    const provenance = provenanceProblem({ ...(query.retrievedAt === undefined ? {} : { retrievedAt: query.retrievedAt }), ...(query.sourceUrl === undefined ? {} : { url: query.sourceUrl }) });
+    if (provenance !== undefined) {
+      const parameter = provenance.option === 'url' ? 'sourceUrl' : 'retrievedAt';
+      throw badParameter(parameter, `${parameter}: ${provenance.message}`);
+    }
     if (query.publishedOn !== undefined && !IsoDate.is(query.publishedOn)) throw badParameter('publishedOn', `publishedOn must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(query.publishedOn.slice(0, 40))}`);
     const dryRun = flag(query);
     return serially(async () => {

@@ -77,6 +77,18 @@ describe('POST /imports/{format}', () => {
     expect(event!.source).toMatchObject({ retrievedAt: '2025-05-01T10:00:00.000Z', url: 'https://example.invalid/sdn.csv' });
   }, 30_000);
 
+  it.each([
+    ['retrievedAt=2999-01-01T00:00:00.000Z', 'retrievedAt', /is in the future/],
+    ['sourceUrl=javascript:alert(1)', 'sourceUrl', /is not an http or https address/],
+    ['sourceUrl=sdn.csv', 'sourceUrl', /is not an http or https address/],
+  ])('given the provenance %s, when imported, then 400 names %s and nothing is appended', async (query, parameter, message) => {
+    const count = eventCount();
+    const response = await post(`/imports/ofac-csv?publishedOn=2025-05-01&${query}`, readFileSync(data('ofac/excerpt_2025-05_watchman-ofactest/sdn.csv')), 'text/csv');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid-parameter', parameter, message: expect.stringMatching(message) });
+    expect(eventCount()).toBe(count);
+  });
+
   it('a bad file is a 400 with the one-line parse error naming file and line, and appends nothing', async () => {
     const count = eventCount();
     const cut = await post('/imports/un-xml?fileName=cut.xml', un0630.subarray(0, 100_000));

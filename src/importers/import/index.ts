@@ -4,4 +4,5 @@ export { formatChanges, formatSummary, type ImportReport, type EntryChangeView }
 export { ImportIncompleteError, ImportRefusedError } from './errors';
 export type { Refusal } from './decider-check';
 export { subjectIdOf } from './subject-ids';
+export { provenanceProblem, RETRIEVED_AT_TOLERANCE_MS } from './provenance';
 export { ListParseError } from '../errors';

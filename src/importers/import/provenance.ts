@@ -22,6 +22,32 @@ export interface ProvenanceOptions {
   readonly url?: string;
 }
 
+/** How far ahead of this machine's clock a retrieval instant may be (the fetching machine's clock may run ahead). */
+export const RETRIEVED_AT_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * What is wrong with the provenance a caller gives, naming the option, or undefined. A retrieval in the future
+ * or a source that is not a web address would be recorded in every event of the import, for good.
+ */
+export function provenanceProblem(options: ProvenanceOptions, now: Date = new Date()): { option: 'retrievedAt' | 'url'; message: string } | undefined {
+  if (options.retrievedAt !== undefined && Date.parse(options.retrievedAt) > now.getTime() + RETRIEVED_AT_TOLERANCE_MS) {
+    return { option: 'retrievedAt', message: `${options.retrievedAt} is in the future (it is ${now.toISOString()} here); a file cannot have been fetched yet` };
+  }
+  if (options.url !== undefined && !isWebAddress(options.url)) {
+    return { option: 'url', message: `${JSON.stringify(options.url.slice(0, 80))} is not an http or https address of the file` };
+  }
+  return undefined;
+}
+
+function isWebAddress(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const importerActor = (list: ListId): Actor => ({ id: `importer:${list}`, kind: 'importer' }) as Actor;
 
 /**
