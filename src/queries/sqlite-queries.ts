@@ -10,6 +10,7 @@ import { OPEN_DATE, OPEN_INSTANT } from '../../projections/schema';
 import type { HistoryEntry } from '../history';
 import type { Position } from '../store/event-store';
 import { checkAuthority, checkRegime, resolveAsOf, resolveKnownAt } from './time';
+import { QueryParameterError } from './types';
 import type {
   DesignationDetail,
   DesignationView,
@@ -228,6 +229,8 @@ export class SqliteLedgerQueries implements LedgerQueries {
   async diff(query: DiffQuery): Promise<DiffResult> {
     const from = resolveAsOf(query.from, 'from');
     const to = resolveAsOf(query.to, 'to');
+    // Swapped dates would answer the diff backwards (what "started" had ended): a careless call, not a question.
+    if (from > to) throw new QueryParameterError('from', `from ${from} is after to ${to}; give the earlier date as from`);
     const knownAt = resolveKnownAt(query.knownAt);
     const authority = checkAuthority(query.authority);
     const regime = checkRegime(query.regime);

@@ -60,6 +60,15 @@ describe('sanctions-ledger CLI', () => {
     expect(countEvents(db)).toBe(9);
   });
 
+  it('given the open-end day or swapped diff dates, when queried, then exit 2 naming them', () => {
+    const db = fresh();
+    runCli(['--db', db, 'seed']);
+    const openEnd = runCli(['--db', db, 'state', '--as-of', '9999-12-31']);
+    expect([openEnd.status, openEnd.stderr]).toEqual([2, expect.stringContaining('asOf must be before 9999-12-31')]);
+    const swapped = runCli(['--db', db, 'diff', '--from', '2024-12-16', '--to', '2024-12-15']);
+    expect([swapped.status, swapped.stderr]).toEqual([2, expect.stringContaining('from 2024-12-16 is after to 2024-12-15')]);
+  });
+
   it('prints help for every command', () => {
     for (const command of ['adopt-resolution', 'amend-resolution', 'repeal-resolution', 'designate', 'amend', 'correct', 'delist', 'submit', 'history', 'verify', 'seed', 'start']) {
       const help = runCli([command, '--help']);

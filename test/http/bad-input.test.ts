@@ -39,6 +39,7 @@ describe('bad input', () => {
     ['an unknown parameter (a typo must not answer for today)', '/subjects/ro-kwang-chol?asof=2024-12-15', 'asof'],
     ['diff without dates', '/diff', 'from'],
     ['diff with a bad to', '/diff?from=2024-12-15&to=2024-13-01', 'to'],
+    ['diff with from after to (swapped dates)', '/diff?from=2024-12-16&to=2024-12-15', 'from'],
     ['names without q', '/names', 'q'],
   ];
   for (const [what, url, parameter] of parameterCases) {
