@@ -1,96 +1,77 @@
 /**
  * The candidate index: which listed names a query could reach the threshold with, found without scoring them.
- * Every distinct listed token is stored once (a vocabulary) under lookup keys (phonetic key, first and last
- * three letters, one-letter deletions of short tokens, first letter of initials). A query token is compared
- * with the vocabulary tokens sharing a key (once per token, not once per name), and each token that pairs
- * marks the names holding it. A name's best possible token score is then bounded by the weight of what was
- * marked on both sides, so only names that can still reach the threshold are scored in full. Pure, in memory.
+ * Every distinct listed token is stored once (vocabulary.ts, with the tokens it pairs with); each token a query
+ * token pairs with marks the names holding it. A name's best possible token score is then bounded, first by the
+ * weight of what was marked on both sides, then by the similarity of the best pair each of its tokens could be
+ * part of, so only names that can still reach the threshold are scored in full. Pure, in memory.
  */
-import { phoneticKey } from './normalise';
 import { grown, NameColumns } from './name-columns';
-import { tokenSimilarity, weight, type PreparedName } from './score';
+import { joinedSimilarity, tokenSimilarity, weight, type PreparedName } from './score';
+import { Vocabulary, type Partners } from './vocabulary';
+
+export { lookupKeys } from './lookup-keys';
 
 /** Names longer than this many tokens are not de-duplicated per token in the bound (it stays an upper bound). */
 export const MASK_BITS = 30;
 
-/** Also the watchlist key index's (src/watchlists/candidate-keys.ts): both must look tokens up alike. */
-export function lookupKeys(token: string): string[] {
-  const keys = [`k:${phoneticKey(token)}`, `p:${token.slice(0, 3)}`];
-  if (token.length >= 5) keys.push(`s:${token.slice(-3)}`);
-  // A changed, dropped or added letter in a short token leaves one deletion in common (SymSpell).
-  if (token.length >= 2 && token.length <= 5) {
-    keys.push(`d:${token}`);
-    for (let i = 0; i < token.length; i++) keys.push(`d:${token.slice(0, i)}${token.slice(i + 1)}`);
-  }
-  return keys;
-}
+/**
+ * The pair bound sums similarities in another order than the score does: it is widened by this much so that
+ * floating-point rounding can never drop a name whose score is exactly the floor.
+ */
+const ROUNDING = 1e-9;
 
 /** The joined reading ("Kwangchol" against "Kwang Chol") is found by the first letters of the names run together. */
 const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
 
 export class CandidateIndex {
-  private readonly vocabulary = new Map<string, number>();
-  private readonly vocabTokens: string[] = [];
-  private readonly vocabKeys: string[] = [];
-  private readonly vocabWeights: number[] = [];
-  /** Per vocabulary token: its first letter's char code (what a query initial pairs with). */
-  private readonly vocabFirst: number[] = [];
+  private readonly vocabulary = new Vocabulary();
   /** Per vocabulary token: name id * 32 + token position, for every name holding it. */
   private readonly holders: number[][] = [];
-  private readonly byKey = new Map<string, number[]>();
   private readonly byJoined = new Map<string, number[]>();
   private readonly prepared: PreparedName[] = [];
   /** Per name: its sizes and its tokens' vocabulary ids, so a query reads a touched name without hashing or pointer chasing. */
   private readonly columns = new NameColumns();
-  /**
-   * Query token -> the vocabulary tokens it pairs with. A pairing depends only on the vocabulary, so it is kept
-   * across queries (names repeat their words: a batch asks for the same few thousand tokens again and again) and
-   * forgotten whenever the vocabulary grows.
-   */
-  private readonly pairings = new Map<string, readonly number[]>();
   // Per-query scratch, reused: a stamp says whether a name's (or vocabulary token's) marks belong to the current query.
   private stamp = new Int32Array(1024);
   private listedMask = new Int32Array(1024);
   private queryMask = new Int32Array(1024);
   private listedWeight = new Float64Array(1024);
   private joinedStamp = new Int32Array(1024);
-  private vocabStamp = new Int32Array(1024);
-  private pairingStamp = new Int32Array(1024);
+  /**
+   * Per vocabulary token paired with by this query (pairStamp): the first of its pairs, a chain through pairNext
+   * of (query token, similarity), so reading a name's tokens says at once which query tokens each pairs with.
+   */
+  private pairStamp = new Int32Array(1024);
+  private pairHead = new Int32Array(1024);
+  private pairNext = new Int32Array(1024);
+  private pairQuery = new Int32Array(1024);
+  private pairSimilarity = new Float64Array(1024);
+  private pairs = 0;
+  /** The chain entries below this came from the vocabulary's partners; those above were judged for the pair bound. */
+  private partnerPairs = 0;
   private generation = 0;
-  private pairingGeneration = 0;
 
   get size(): { names: number; tokens: number; keys: number } {
-    return { names: this.prepared.length, tokens: this.vocabTokens.length, keys: this.byKey.size };
+    return { names: this.prepared.length, ...this.vocabulary.size };
   }
 
   /** Adds a name; returns its id (ids are dense, in order of addition). */
   add(name: PreparedName): number {
     const id = this.prepared.push(name) - 1;
     const ids = name.tokens.map((token, position) => {
-      const v = this.vocabulary.get(token) ?? this.addToken(token);
+      const v = this.vocabulary.add(token);
+      if (v === this.holders.length) this.holders.push([]);
       this.holders[v]!.push(id * 32 + Math.min(position, MASK_BITS));
       return v;
     });
+    while (this.holders.length > this.pairStamp.length) {
+      this.pairStamp = grown(this.pairStamp);
+      this.pairHead = grown(this.pairHead);
+    }
     this.columns.add(name, ids);
     for (const key of new Set([joinedKey(name.joined), joinedKey(name.reversed)])) push(this.byJoined, key, id);
     if (id >= this.stamp.length) this.growNames();
     return id;
-  }
-
-  private addToken(token: string): number {
-    const v = this.vocabTokens.push(token) - 1;
-    this.vocabulary.set(token, v);
-    this.vocabKeys.push(phoneticKey(token));
-    this.vocabWeights.push(weight(token));
-    this.vocabFirst.push(token.charCodeAt(0));
-    this.holders.push([]);
-    for (const key of token.length === 1 ? [`i:${token}`] : lookupKeys(token)) push(this.byKey, key, v);
-    this.pairings.clear();
-    if (v >= this.vocabStamp.length) {
-      this.vocabStamp = grown(this.vocabStamp);
-      this.pairingStamp = grown(this.pairingStamp);
-    }
-    return v;
   }
 
   /** The ids of the names whose best possible score against the query is at least `floor`. */
@@ -99,47 +80,40 @@ export class CandidateIndex {
     const touched: number[] = [];
     const queryWeights = query.tokens.map(weight);
     // Per query token: the vocabulary tokens it pairs with, and how many names hold them.
-    const matched = query.tokens.map((q, qi) => this.pairing(q, query.keys[qi]!));
-    const volume = matched.map((vs) => {
+    const matched = query.tokens.map((q, qi) => this.vocabulary.partners(q, query.keys[qi]!));
+    const volume = matched.map(({ ids }) => {
       let holders = 0;
-      for (const v of vs) holders += this.holders[v]!.length;
+      for (const v of ids) holders += this.holders[v]!.length;
       return holders;
     });
     // MaxScore: the commonest query tokens, as long as a name holding only them could not reach the floor (each
     // pairs with one listed token of weight 8 at most), are not used to find names, only to score the found.
     const order = query.tokens.map((_, qi) => qi).sort((a, b) => volume[b]! - volume[a]!);
     const common: number[] = [];
+    const isCommon = new Uint8Array(query.tokens.length);
     let commonWeight = 0;
     for (const qi of order) {
       const listedMost = 8 * (common.length + 1);
       if ((commonWeight + queryWeights[qi]! + listedMost) / (query.weight + listedMost) >= floor) break;
       common.push(qi);
+      isCommon[qi] = 1;
       commonWeight += queryWeights[qi]!;
     }
-    const isCommon = new Set(common);
     for (let qi = 0; qi < matched.length; qi++) {
-      if (isCommon.has(qi)) continue;
-      for (const v of matched[qi]!) this.mark(v, qi, generation, touched);
+      if (isCommon[qi] === 1) continue;
+      for (const v of matched[qi]!.ids) this.mark(v, qi, generation, touched);
     }
     for (const id of this.byJoined.get(joinedKey(query.joined)) ?? []) {
       this.joinedStamp[id] = generation;
       if (this.stamp[id] !== generation) this.reset(id, generation, touched);
     }
-    // The common query tokens each vocabulary token pairs with: a name's tokens are checked against them by a stamp.
-    const commonOf = new Map<number, number[]>();
-    for (const qi of common) {
-      for (const v of matched[qi]!) {
-        this.vocabStamp[v] = generation;
-        const qis = commonOf.get(v);
-        if (qis === undefined) commonOf.set(v, [qi]);
-        else if (qis[qis.length - 1] !== qi) qis.push(qi);
-      }
-    }
+    this.chainPairs(matched, generation);
     const initials = query.tokens.filter((q) => q.length === 1).map((q) => q.charCodeAt(0));
     const out: number[] = [];
     // What the common tokens could add at most: a name that cannot reach the floor even so is dropped unread.
     let commonSlack = 0;
     for (const qi of common) commonSlack += queryWeights[qi]! + 8;
+    const bestOfQuery = new Float64Array(query.tokens.length);
     for (const id of touched) {
       const listedWeight = this.columns.weight(id);
       const joined = this.joinedStamp[id] === generation;
@@ -149,31 +123,115 @@ export class CandidateIndex {
       }
       // The size bound (scoreBound) is cheap and final, the score is at most it: a name below it needs no further reading.
       if (this.columns.bound(query, id) < floor) continue;
-      if (common.length > 0) {
-        const tokens = this.columns.tokens(id);
-        for (let position = 0; position < tokens; position++) {
-          const v = this.columns.vocabAt(id, position);
-          if (this.vocabStamp[v] !== generation) continue;
-          for (const qi of commonOf.get(v)!) this.markOne(id, v, position, qi);
-        }
-      }
+      if (common.length > 0) this.markCommon(id, isCommon, generation);
       const queryHit = this.queryHit(id, queryWeights);
-      // A query initial pairs with any listed token of its letter; those are few, so they are bounded here.
-      let initialSlack = 0;
-      for (const initial of initials) {
-        let heaviest = 0;
-        for (let position = 0, tokens = this.columns.tokens(id); position < tokens; position++) {
-          const v = this.columns.vocabAt(id, position);
-          if (this.vocabFirst[v] === initial) heaviest = Math.max(heaviest, this.vocabWeights[v]!);
-        }
-        initialSlack += 1 + heaviest;
-      }
+      const initialSlack = this.initialSlack(id, initials);
       const total = query.weight + listedWeight;
-      const tokenBound = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
-      const joinedBound = query.words !== this.columns.wordCount(id) && joined ? 1 : 0;
-      if (Math.max(tokenBound, joinedBound) >= floor) out.push(id);
+      const marked = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
+      // The joined reading counts only between names of different word counts (scoreName).
+      const joinable = query.words !== this.columns.wordCount(id);
+      if (Math.max(marked, joinable && joined ? 1 : 0) < floor) continue;
+      // Bounded by the marks alone, the name would be scored; the pairs and the joined reading say whether it needs to be.
+      const paired = query.tokens.length > MASK_BITS ? total : this.pairBound(id, query, queryWeights, bestOfQuery, generation);
+      const tokenBound = total === 0 ? 0 : Math.min(marked, (paired + ROUNDING) / total);
+      if (tokenBound >= floor || (joinable && joinedSimilarity(query, this.prepared[id]!) + ROUNDING >= floor)) out.push(id);
     }
     return out;
+  }
+
+  /** Chains, for every vocabulary token the query pairs with, the query tokens it pairs with and how closely. */
+  private chainPairs(matched: readonly Partners[], generation: number): void {
+    this.pairs = 0;
+    matched.forEach(({ ids, similarities }, qi) => {
+      ids.forEach((v, k) => {
+        if (this.pairStamp[v] !== generation) {
+          this.pairStamp[v] = generation;
+          this.pairHead[v] = -1;
+        }
+        this.chain(v, qi, similarities[k]!);
+      });
+    });
+    this.partnerPairs = this.pairs;
+  }
+
+  /** Records that the query token qi pairs with vocabulary token v at this similarity (0: judged, does not pair). */
+  private chain(v: number, qi: number, similarity: number): void {
+    const e = this.pairs++;
+    if (e >= this.pairNext.length) {
+      this.pairNext = grown(this.pairNext);
+      this.pairQuery = grown(this.pairQuery);
+      this.pairSimilarity = grown(this.pairSimilarity);
+    }
+    this.pairQuery[e] = qi;
+    this.pairSimilarity[e] = similarity;
+    this.pairNext[e] = this.pairHead[v]!;
+    this.pairHead[v] = e;
+  }
+
+  /** Marks the name's tokens that the common query tokens pair with (those tokens did not mark names themselves). */
+  private markCommon(id: number, isCommon: Uint8Array, generation: number): void {
+    for (let position = 0, tokens = this.columns.tokens(id); position < tokens; position++) {
+      const v = this.columns.vocabAt(id, position);
+      if (this.pairStamp[v] !== generation) continue;
+      for (let e = this.pairHead[v]!; e !== -1; e = this.pairNext[e]!) {
+        if (e < this.partnerPairs && isCommon[this.pairQuery[e]!] === 1) this.markOne(id, v, position, this.pairQuery[e]!);
+      }
+    }
+  }
+
+  /** A query initial pairs with any listed token of its letter; those are few, so they are bounded per name. */
+  private initialSlack(id: number, initials: readonly number[]): number {
+    let slack = 0;
+    for (const initial of initials) {
+      let heaviest = 0;
+      for (let position = 0, tokens = this.columns.tokens(id); position < tokens; position++) {
+        const v = this.columns.vocabAt(id, position);
+        if (this.vocabulary.firstLetter(v) === initial) heaviest = Math.max(heaviest, this.vocabulary.weight(v));
+      }
+      slack += 1 + heaviest;
+    }
+    return slack;
+  }
+
+  /**
+   * What the name's token score can be at most from its pairs: the score sums, over pairs that share no token,
+   * similarity × both tokens' weights, so it is at most the sum over the name's tokens (and at most the sum over
+   * the query's tokens) of the best pair each could be part of. Every pair of a query token and one of the name's
+   * tokens is judged (tokenSimilarity, as the score judges it), once per query: the vocabulary's partners give
+   * most, the rest (tokens that share no lookup key and still pair, an initial and a word of its letter) are
+   * judged here and chained to the vocabulary token for the next name that holds it.
+   */
+  private pairBound(id: number, query: PreparedName, queryWeights: readonly number[], bestOfQuery: Float64Array, generation: number): number {
+    const all = (1 << query.tokens.length) - 1;
+    bestOfQuery.fill(0);
+    let listedSum = 0;
+    for (let position = 0, tokens = this.columns.tokens(id); position < tokens; position++) {
+      const v = this.columns.vocabAt(id, position);
+      const listedWeight = this.vocabulary.weight(v);
+      if (this.pairStamp[v] !== generation) {
+        this.pairStamp[v] = generation;
+        this.pairHead[v] = -1;
+      }
+      let judged = 0;
+      for (let e = this.pairHead[v]!; e !== -1; e = this.pairNext[e]!) judged |= 1 << this.pairQuery[e]!;
+      for (let qi = 0; judged !== all && qi < query.tokens.length; qi++) {
+        if ((judged & (1 << qi)) !== 0) continue;
+        judged |= 1 << qi;
+        const pair = tokenSimilarity(query.tokens[qi]!, query.keys[qi]!, this.vocabulary.token(v), this.vocabulary.phoneticKey(v));
+        this.chain(v, qi, pair === undefined ? 0 : pair.similarity);
+      }
+      let best = 0;
+      for (let e = this.pairHead[v]!; e !== -1; e = this.pairNext[e]!) {
+        const qi = this.pairQuery[e]!;
+        const pair = this.pairSimilarity[e]! * (queryWeights[qi]! + listedWeight);
+        if (pair > best) best = pair;
+        if (pair > bestOfQuery[qi]!) bestOfQuery[qi] = pair;
+      }
+      listedSum += best;
+    }
+    let querySum = 0;
+    for (let qi = 0; qi < query.tokens.length; qi++) querySum += bestOfQuery[qi]!;
+    return Math.min(listedSum, querySum);
   }
 
   /** The weight of the query tokens that marked the name. */
@@ -182,26 +240,6 @@ export class CandidateIndex {
     let hit = 0;
     for (let qi = 0; qi < queryWeights.length; qi++) if ((mask & (1 << Math.min(qi, MASK_BITS))) !== 0) hit += queryWeights[qi]!;
     return hit;
-  }
-
-  /** The vocabulary tokens a query token pairs with (tokenSimilarity defined), found through the lookup keys. */
-  private pairing(q: string, qKey: string): readonly number[] {
-    const known = this.pairings.get(q);
-    if (known !== undefined) return known;
-    // A vocabulary token filed under several of the keys is judged once: the stamp says it was seen for this token.
-    const seen = ++this.pairingGeneration;
-    const out: number[] = [];
-    for (const key of q.length === 1 ? [`i:${q}`] : [...lookupKeys(q), `i:${q[0]}`]) {
-      for (const v of this.byKey.get(key) ?? []) {
-        if (this.pairingStamp[v] === seen) continue;
-        this.pairingStamp[v] = seen;
-        if (tokenSimilarity(q, qKey, this.vocabTokens[v]!, this.vocabKeys[v]!) !== undefined) out.push(v);
-      }
-    }
-    // Bounded: a stream of distinct tokens (a batch of made-up names) must not grow it without end.
-    if (this.pairings.size >= MAX_PAIRINGS) this.pairings.clear();
-    this.pairings.set(q, out);
-    return out;
   }
 
   private reset(id: number, generation: number, touched: number[]): void {
@@ -225,7 +263,7 @@ export class CandidateIndex {
     this.queryMask[id]! |= 1 << Math.min(qi, MASK_BITS);
     if (position >= MASK_BITS || (this.listedMask[id]! & bit) === 0) {
       this.listedMask[id]! |= bit;
-      this.listedWeight[id]! += this.vocabWeights[v]!;
+      this.listedWeight[id]! += this.vocabulary.weight(v);
     }
   }
 
@@ -237,9 +275,6 @@ export class CandidateIndex {
     this.joinedStamp = grown(this.joinedStamp);
   }
 }
-
-/** How many query tokens' pairings are kept at most (each a short list of vocabulary ids). */
-const MAX_PAIRINGS = 50_000;
 
 function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);

@@ -162,9 +162,11 @@ function tokenSetScore(query: PreparedName, listed: PreparedName): NameScore {
   return { score: total === 0 ? 0 : matched / total, method: 'tokens', tokens: byQuery.map((x) => x.m) };
 }
 
-/** "Kwangchol" against "Kwang Chol": compare the names run together, in both word orders a list may use. */
+/** "Kwangchol" against "Kwang Chol": the names run together compared, in both word orders a list may use. */
+export const joinedSimilarity = (query: PreparedName, listed: PreparedName) => Math.max(spelling(query.joined, listed.joined), spelling(query.joined, listed.reversed));
+
 function joinedScore(query: PreparedName, listed: PreparedName): NameScore {
-  const s = Math.max(spelling(query.joined, listed.joined), spelling(query.joined, listed.reversed));
+  const s = joinedSimilarity(query, listed);
   return { score: s, method: 'joined', tokens: [{ query: query.joined, listed: listed.joined, similarity: s, how: s === 1 ? 'exact' : 'spelling' }] };
 }
 
