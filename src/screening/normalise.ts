@@ -13,6 +13,9 @@ const LEGAL_FORMS = [
   'ltd', 'limited', 'llc', 'inc', 'incorporated', 'co', 'corp', 'corporation', 'company', 'plc', 'llp', 'lp', 'gmbh', 'ag', 'sa',
   'sarl', 'srl', 'spa', 'bv', 'nv', 'pte', 'pvt', 'ooo', 'oao', 'zao', 'pao', 'ao', 'jsc', 'ojsc', 'cjsc', 'pjsc', 'fze', 'fzco',
   'fzc', 'fzllc', 'tov', 'doo', 'as', 'ab', 'oy', 'kg', 'group', 'holding', 'holdings',
+  // Spanish, French and Russian-transliterated forms, one letter from the English ones: listed as words of their
+  // own so that a typing error in them is recognised as well (CxRPORACION is two letters from CORPORATION).
+  'corporacion', 'groupe', 'kholding',
 ];
 
 /**
@@ -23,8 +26,8 @@ export const NOISE_WORDS: ReadonlySet<string> = new Set([...HONORIFICS, ...PARTI
 
 /**
  * Legal-form words long enough that one letter changed, dropped or added still names only them: of the 19,212
- * distinct words of the shared lists, one edit from these gives only GROUPE, CORPORACION and KHOLDING (legal
- * forms too), whereas one edit from
+ * distinct words of the shared lists, one edit from these gives no word but legal forms (GROUPE, CORPORACION and
+ * KHOLDING, now listed above), whereas one edit from
  * the shorter ones gives names (SARL: Karl, Saul; CORP: Corps) and one from the honorifics gives name parts
  * (MULLAH: Ullah; SAYYID: Sayyed).
  */

@@ -40,6 +40,8 @@ describe('name normalisation', () => {
     expect(nameTokens('ECHO DELTA OLDINGS LTD')).toEqual(['echo', 'delta']);
     expect(nameTokens('CHARSO LIMITEDD')).toEqual(['charso']);
     expect(nameTokens('NORD GROUx')).toEqual(['nord']);
+    // CORPORACION is one letter from CORPORATION, so it is a legal form too, and so are its own typos.
+    expect(nameTokens('CxRPORACION CIMEX')).toEqual(['cimex']);
   });
   it('given a word one letter from a short legal form or from an honorific, when normalised, then it is kept: those are names', () => {
     // KARL and SAUL are one letter from SARL, ULLAH one from MULLAH, SAYYED one from SAYYID, DELTA one from DELLA.
