@@ -66,8 +66,27 @@ export function seal(
   recordedAt: string,
   prevHash: string,
 ): SealedEvent {
+  return sealSerialised(streamId, revision, type, canonicalJson(data), input, recordedAt, prevHash);
+}
+
+/** The envelope seal() gives an event, from its hash: for a caller whose events were sealed elsewhere (another thread). */
+export function sealedEnvelope(input: EnvelopeInput, recordedAt: string, prevHash: string, hash: string): Envelope {
   const envelope = unsealedEnvelope(input, recordedAt, prevHash);
-  const dataJson = canonicalJson(data);
+  envelope.hash = hash;
+  return envelope as unknown as Envelope;
+}
+
+/** seal() for data already in canonical JSON (canonicalJson(data)). */
+export function sealSerialised(
+  streamId: string,
+  revision: number,
+  type: string,
+  dataJson: string,
+  input: EnvelopeInput,
+  recordedAt: string,
+  prevHash: string,
+): SealedEvent {
+  const envelope = unsealedEnvelope(input, recordedAt, prevHash);
   const unsealedJson = canonicalJson(envelope);
   const text = linkText(streamId, revision, type, dataJson, unsealedJson);
   const hash = sha256Hex(text);

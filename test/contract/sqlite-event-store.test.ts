@@ -10,6 +10,11 @@ import { eventStoreContract } from './event-store-contract';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
 eventStoreContract('SQLite (:memory:)', async () => SqliteEventStore.open(':memory:'));
+// A file store hands large appends to its append thread: with a minimum of one event every append goes there.
+eventStoreContract('SQLite (file, every append on the append thread)', async () =>
+  SqliteEventStore.open(join(mkdtempSync(join(tmpdir(), 'store-thread-')), 'ledger.db'), { appendThreadMinEvents: 1 }),
+);
+eventStoreContract('SQLite (file)', async () => SqliteEventStore.open(join(mkdtempSync(join(tmpdir(), 'store-file-')), 'ledger.db')));
 
 describe('SQLite store id', () => {
   it('given a store file, when it is closed and opened again, then its id is the same', async () => {

@@ -6,13 +6,10 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { GENESIS_HASH, type Envelope } from '../../../events';
-import { nextRecordedAt, seal } from '../../audit/seal';
+import type { Envelope } from '../../../events';
+import { TimeSlice } from '../../scheduling/time-slice';
 import {
-  CommandIdInUseError,
   CorruptStoredEventError,
-  revisionMatches,
-  WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -26,9 +23,12 @@ import {
   type SubscriptionItem,
 } from '../event-store';
 import { AppendNotifier } from './append-notifier';
-import { EventInserter } from './event-inserter';
+import { AppendThread } from './append-thread';
+import { AppendWriter } from './append-writer';
+import { tuneLedgerConnection } from './ledger-connection';
 import { fromPosition, toPosition } from './positions';
 import { COMMAND_IDS_BACKFILL, EVENT_STORE_SCHEMA, STORE_META_SCHEMA } from './schema';
+import { recordedResults, serialiseAppends } from './serialised-appends';
 import { openSqliteFile } from './store-file';
 
 /**
@@ -53,7 +53,19 @@ export interface SqliteEventStoreOptions {
   readonly clock?: () => Date;
   /** Refuse a file that does not exist instead of creating an empty store (reads, verify). */
   readonly mustExist?: boolean;
+  /**
+   * Appends of at least this many events run on the append thread (append-thread.ts) instead of this thread;
+   * default APPEND_THREAD_MIN_EVENTS. An in-memory store has no file to share and appends everything here.
+   */
+  readonly appendThreadMinEvents?: number;
 }
+
+/**
+ * Below this an append runs on the store's own thread: sealing and inserting cost about 50 µs an event, so 200
+ * hold the loop about 10 ms, while handing an append to the thread costs a round trip and, the first time, the
+ * thread's start (0.4-1 s, off the loop but in the append's latency).
+ */
+export const APPEND_THREAD_MIN_EVENTS = 200;
 
 /**
  * A stored event whose JSON is parsed on first access: reading the log (for positions, stream ids, types)
@@ -123,17 +135,21 @@ export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   private readonly appended = new EventEmitter();
   private readonly statements;
-  private readonly inserter: EventInserter;
+  private readonly writer: AppendWriter;
+  /** Large appends' thread; undefined for an in-memory store. */
+  private readonly thread: AppendThread | undefined;
+  /**
+   * Appends run one after another, in call order: a small one never waits inside SQLite (busy_timeout, which
+   * would hold the event loop) for the write lock that the append thread holds for this same store.
+   */
+  private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   /** Opens (and creates if needed) the store at `path`; `:memory:` gives a private in-memory store. */
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     const db = openSqliteFile(path, { what: 'ledger', mustExist: options.mustExist === true }, (opened) => {
-      opened.pragma('busy_timeout = 10000');
+      tuneLedgerConnection(opened);
       opened.pragma('journal_mode = WAL');
-      // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
-      opened.pragma('synchronous = NORMAL');
-      opened.pragma('cache_size = -65536'); // 64 MiB of page cache: the stream-revision index stays in memory
       // The schema and the store id in one transaction: a store never exists without its id. A store created
       // before store ids gets one at its first open.
       opened.transaction(() => {
@@ -142,7 +158,7 @@ export class SqliteEventStore implements EventStore {
         if (opened.prepare("SELECT 1 FROM store_meta WHERE key = 'command_ids'").get() === undefined) opened.exec(COMMAND_IDS_BACKFILL);
       }).immediate();
     });
-    return new SqliteEventStore(db, options);
+    return new SqliteEventStore(db, options, path === ':memory:' || path === '' ? undefined : new AppendThread(path));
   }
 
   async storeId(): Promise<string> {
@@ -152,18 +168,14 @@ export class SqliteEventStore implements EventStore {
   private constructor(
     readonly db: Database.Database,
     private readonly options: SqliteEventStoreOptions,
+    thread: AppendThread | undefined,
   ) {
     this.appended.setMaxListeners(0);
-    this.inserter = new EventInserter(db);
+    this.writer = new AppendWriter(db);
+    this.thread = thread;
     this.statements = {
       head: db.prepare<[string], { revision: number; last_hash: string }>(
         'SELECT revision, last_hash FROM streams WHERE stream_id = ?',
-      ),
-      lastRecordedAt: db
-        .prepare<[], { recorded_at: string }>('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1'),
-      upsertHead: db.prepare(
-        `INSERT INTO streams (stream_id, revision, last_hash) VALUES (?, ?, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash`,
       ),
       forwards: db
         .prepare<[string, number, number], EventRow>(
@@ -178,78 +190,10 @@ export class SqliteEventStore implements EventStore {
       all: db
         .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${BOUND_LIMIT}`)
         .raw(true),
-      // Binds a new id (one change); a known one is left alone (no change) and its stream is read with boundStream.
-      bindCommandId: db.prepare<[string, string], { stream_id: string }>(
-        'INSERT INTO command_ids (command_id, stream_id) VALUES (?, ?) ON CONFLICT (command_id) DO NOTHING',
-      ),
-      boundStream: db.prepare<[string], { stream_id: string }>('SELECT stream_id FROM command_ids WHERE command_id = ?'),
       streams: db.prepare<[], { stream_id: string; revision: number; last_hash: string }>(
         'SELECT stream_id, revision, last_hash FROM streams ORDER BY stream_id',
       ),
     };
-    // One transaction, one recorded instant: everything appended together was recorded together.
-    this.appendManyTransaction = db.transaction((appends: readonly StreamAppend[]) => {
-      const recordedAt = this.recordedNow();
-      return appends.map((a) => this.appendInTransaction(a.streamId, a.events, a.expectedRevision ?? 'any', recordedAt));
-    });
-  }
-
-  private readonly appendManyTransaction: Database.Transaction<(appends: readonly StreamAppend[]) => AppendResult[]>;
-
-  /** Inside a write transaction: now, or the last recorded time if the clock stepped back. */
-  private recordedNow(): string {
-    return nextRecordedAt(this.statements.lastRecordedAt.get()?.recorded_at, this.options.clock?.() ?? new Date());
-  }
-
-  private appendInTransaction(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    recordedAt: string,
-  ): AppendResult {
-    const head = this.statements.head.get(streamId);
-    const actual = head === undefined ? 'no-stream' : head.revision;
-    if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
-    this.bindCommandIds(streamId, events);
-    const firstRevision = head === undefined ? 0 : head.revision + 1;
-    let prevHash = head === undefined ? GENESIS_HASH : head.last_hash;
-    const envelopes: Envelope[] = [];
-    const rows = this.inserter.begin();
-    for (const [i, event] of events.entries()) {
-      const revision = firstRevision + i;
-      const { envelope, dataJson, envelopeJson } = seal(streamId, revision, event.type, event.data, event.envelope, recordedAt, prevHash);
-      envelopes.push(envelope);
-      rows.add([streamId, revision, envelope.eventId, event.type, dataJson, envelopeJson, recordedAt]);
-      prevHash = envelope.hash;
-    }
-    const lastRevision = firstRevision + events.length - 1;
-    const firstRowNumber = rows.finish();
-    this.statements.upsertHead.run(streamId, lastRevision, prevHash);
-    const recorded = events.map(
-      (event, i): RecordedEvent => ({
-        streamId,
-        revision: firstRevision + i,
-        position: toPosition(firstRowNumber + i),
-        type: event.type,
-        data: event.data,
-        envelope: envelopes[i]!,
-      }),
-    );
-    return { nextExpectedRevision: lastRevision, position: recorded[recorded.length - 1]!.position, events: recorded };
-  }
-
-  /** Inside the append's transaction: a throw here rolls back everything the step appended so far. */
-  private bindCommandIds(streamId: string, events: readonly EventToAppend[]): void {
-    let previous: string | undefined;
-    for (const { envelope } of events) {
-      const commandId = envelope.commandId;
-      // A command's events come together: one lookup for the run of them.
-      if (commandId === previous) continue;
-      previous = commandId;
-      if (this.statements.bindCommandId.run(commandId, streamId).changes === 1) continue;
-      const boundTo = this.statements.boundStream.get(commandId)!.stream_id;
-      if (boundTo !== streamId) throw new CommandIdInUseError(commandId, boundTo, streamId);
-    }
   }
 
   async appendToStream(
@@ -264,9 +208,28 @@ export class SqliteEventStore implements EventStore {
 
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (appends.some((a) => a.events.length === 0)) throw new RangeError('appendMany needs at least one event per stream');
-    const results = this.appendManyTransaction.immediate(appends);
+    const count = appends.reduce((sum, a) => sum + a.events.length, 0);
+    const onThread = this.thread !== undefined && count >= (this.options.appendThreadMinEvents ?? APPEND_THREAD_MIN_EVENTS);
+    const written = this.writes.then(() => (onThread ? this.appendOnThread(appends) : this.appendHere(appends)));
+    this.writes = written.catch(() => undefined);
+    const results = await written;
     this.appended.emit('appended');
     return results;
+  }
+
+  private async appendHere(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const serialised = await serialiseAppends(appends);
+    return recordedResults(appends, this.writer.write(serialised, this.options.clock?.()));
+  }
+
+  /** On the append thread; what stays here (serialising, copying, building the results) runs in time slices. */
+  private async appendOnThread(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const thread = this.thread!;
+    thread.warmUp();
+    const slice = new TimeSlice();
+    const serialised = await serialiseAppends(appends, slice);
+    const written = await thread.write(serialised, this.options.clock?.(), slice);
+    return recordedResults(appends, written, slice);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -356,6 +319,8 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.appended.emit('appended');
+    await this.writes;
+    await this.thread?.close();
     this.db.close();
   }
 }
