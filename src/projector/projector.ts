@@ -19,21 +19,31 @@ import { subjectsReadModel } from './read-models/subjects';
 import { openSqliteFile } from '../store/sqlite/store-file';
 import { mismatchOf, ViewsBinding, ViewsMismatchError, VIEWS_BINDING_SCHEMA } from './views-binding';
 import { TimeSlice } from '../scheduling/time-slice';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const ALL_READ_MODELS: readonly ReadModel[] = [designationsReadModel, subjectsReadModel, resolutionsReadModel, historyReadModel, listImportsReadModel];
 
 /**
- * Events per transaction when following the log. A transaction holds the event loop (about 150 µs an event for
- * a list import's designations): 2,000 held it for 300 ms; 500 keep a batch near 75 ms, with a turn of the loop
- * between batches, at little cost in throughput (a commit is cheap next to the work in it).
+ * Events read per page when following the log, and the most one transaction applies. A transaction holds the
+ * event loop (about 150 µs an event for a list import's designations, several times that on a loaded machine):
+ * 500 held it for 75-600 ms, so a transaction also ends once it has run TRANSACTION_BUDGET_MS (below).
  */
 const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * How long one projection transaction may run before it commits what it applied and gives the loop a turn
+ * (issue 10 item 10). The rest of the page follows in the next transaction; checkpoints move with each commit.
+ */
+const TRANSACTION_BUDGET_MS = 15;
 
 export interface ProjectorOptions {
   /** Events per transaction when following the log (default DEFAULT_BATCH_SIZE). */
   readonly batchSize?: number;
   /** How messages name the store (its file or URL); default its kind. */
   readonly storeLabel?: string;
+  /** How long one transaction applies events before it commits (default TRANSACTION_BUDGET_MS; 0: one event each). */
+  readonly transactionBudgetMs?: number;
 }
 
 /** Events read per page while bulk-loading. */
@@ -43,6 +53,11 @@ interface Attached {
   readonly model: ReadModel;
   writer: ReadModelWriter;
   checkpoint: Position | undefined;
+  /**
+   * Whether it was ever loaded: it has a checkpoint row. A load of an empty log leaves the row with no position,
+   * so that what is appended later (a first import) is followed in time-bounded batches instead of one bulk load.
+   */
+  loaded: boolean;
 }
 
 export class ProjectorStoppedError extends Error {
@@ -54,7 +69,7 @@ export class Projector {
   private readonly attached: Attached[];
   private readonly advanced = new EventEmitter();
   private readonly saveCheckpoint: Database.Statement;
-  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly RecordedEvent[], before: Position | undefined) => void>;
+  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly RecordedEvent[], from: number, before: Position | undefined) => number>;
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private stoppedBy: unknown;
@@ -94,12 +109,11 @@ export class Projector {
        ON CONFLICT (read_model) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     );
     this.readCheckpoint = readCheckpoint;
-    this.attached = ALL_READ_MODELS.map((model) => ({
-      model,
-      writer: model.writer(db),
-      checkpoint: (readCheckpoint.get(model.schema.name)?.position ?? undefined) as Position | undefined,
-    }));
-    this.applyBatchInTransaction = db.transaction((events: readonly RecordedEvent[], before: Position | undefined) => this.applyBatch(events, before));
+    this.attached = ALL_READ_MODELS.map((model) => {
+      const row = readCheckpoint.get(model.schema.name);
+      return { model, writer: model.writer(db), checkpoint: (row?.position ?? undefined) as Position | undefined, loaded: row !== undefined };
+    });
+    this.applyBatchInTransaction = db.transaction((events: readonly RecordedEvent[], from: number, before: Position | undefined) => this.applyBatch(events, from, before));
     this.queries = new SqliteLedgerQueries(db);
   }
 
@@ -146,19 +160,24 @@ export class Projector {
   }
 
   /**
-   * Inside the write lock (BEGIN IMMEDIATE): re-reads every checkpoint, since another process projecting into the
-   * same views file may have applied some of these events meanwhile (issue 10 item 13); those are skipped.
+   * Inside the write lock (BEGIN IMMEDIATE): applies events from `from` on (`before` is the position before
+   * events[from]) until TRANSACTION_BUDGET_MS have passed, at least one, and returns where it stopped. It re-reads
+   * every checkpoint first, since another process projecting into the same views file may have applied some of
+   * these events meanwhile (issue 10 item 13); those are skipped.
    */
-  private applyBatch(events: readonly RecordedEvent[], before: Position | undefined): void {
-    const last = events[events.length - 1]!.position;
+  private applyBatch(events: readonly RecordedEvent[], from: number, before: Position | undefined): number {
+    const started = performance.now();
     const now = new Date().toISOString();
     for (const target of this.attached) {
       const stored = (this.readCheckpoint.get(target.model.schema.name)?.position ?? undefined) as Position | undefined;
       if (stored !== undefined && (target.checkpoint === undefined || stored > target.checkpoint)) target.checkpoint = stored;
     }
-    if (this.attached.every((t) => t.checkpoint !== undefined && t.checkpoint >= last)) return;
-    this.binding.record(this.storeIdValue!, before, events);
-    for (const recorded of events) {
+    if (this.attached.every((t) => t.checkpoint !== undefined && t.checkpoint >= events[events.length - 1]!.position)) return events.length;
+    let end = from;
+    const budgetMs = this.options.transactionBudgetMs ?? TRANSACTION_BUDGET_MS;
+    while (end < events.length && (end === from || performance.now() - started < budgetMs)) {
+      const recorded = events[end]!;
+      end += 1;
       let projected: ProjectedEvent | undefined;
       for (const target of this.attached) {
         if (target.checkpoint !== undefined && recorded.position <= target.checkpoint) continue;
@@ -166,21 +185,31 @@ export class Projector {
         target.writer.apply(projected);
       }
     }
+    const applied = events.slice(from, end);
+    const last = applied[applied.length - 1]!.position;
+    this.binding.record(this.storeIdValue!, before, applied);
     for (const target of this.attached) {
       target.writer.flush?.();
       if (target.checkpoint === undefined || target.checkpoint < last) this.saveCheckpoint.run(target.model.schema.name, last, now);
     }
+    return end;
   }
 
-  /** Applies a batch atomically; the in-memory checkpoints move only after the commit. */
-  private commit(events: readonly RecordedEvent[], before: Position | undefined): void {
-    if (events.length === 0) return;
-    this.applyBatchInTransaction.immediate(events, before);
-    const last = events[events.length - 1]!.position;
-    for (const target of this.attached) {
-      if (target.checkpoint === undefined || target.checkpoint < last) target.checkpoint = last;
+  /**
+   * Applies a page atomically per transaction, in as many transactions as the budget asks, with a turn of the
+   * event loop between them; the in-memory checkpoints move only after each commit.
+   */
+  private async commit(events: readonly RecordedEvent[], before: Position | undefined): Promise<void> {
+    for (let from = 0; from < events.length; ) {
+      if (from > 0) await nextTurn();
+      const end = this.applyBatchInTransaction.immediate(events, from, from === 0 ? before : events[from - 1]!.position);
+      const last = events[end - 1]!.position;
+      for (const target of this.attached) {
+        if (target.checkpoint === undefined || target.checkpoint < last) target.checkpoint = last;
+      }
+      this.advanced.emit('advanced');
+      from = end;
     }
-    this.advanced.emit('advanced');
   }
 
   /** Applies everything appended so far; returns how many events it read. */
@@ -194,7 +223,7 @@ export class Projector {
       const after = this.position();
       const page = await this.store.readAll({ after, maxCount: batchSize });
       if (page.length === 0) return count;
-      this.commit(page, after);
+      await this.commit(page, after);
       count += page.length;
     }
   }
@@ -214,7 +243,7 @@ export class Projector {
       for await (const item of this.store.subscribeToAll({ after: before, signal, batchSize })) {
         if (item.kind === 'event') pending.push(item.event);
         if (item.kind === 'caught-up' || pending.length >= batchSize) {
-          this.commit(pending, before);
+          await this.commit(pending, before);
           before = pending[pending.length - 1]?.position ?? before;
           pending = [];
           if (slice.spent) await slice.next();
@@ -270,9 +299,9 @@ export class Projector {
     return count;
   }
 
-  /** Read models with nothing applied yet (a new views file, or after a load that crashed) are bulk-loaded. */
+  /** Read models never loaded (a new views file, or after a load that crashed) are bulk-loaded. */
   private loadEmptyReadModels(): Promise<number> {
-    return this.loadExclusively(() => this.attached.filter((a) => a.checkpoint === undefined), false);
+    return this.loadExclusively(() => this.attached.filter((a) => !a.loaded), false);
   }
 
   /**
@@ -311,11 +340,13 @@ export class Projector {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       // Another process may have loaded them while this one waited for the lock: then there is nothing to do.
-      if (!rebuilding) targets = targets.filter((t) => this.readCheckpoint.get(t.model.schema.name)?.position == null);
+      if (!rebuilding) targets = targets.filter((t) => this.readCheckpoint.get(t.model.schema.name) === undefined);
       if (targets.length === 0) {
         this.db.exec('ROLLBACK');
         for (const target of this.attached) {
-          target.checkpoint = (this.readCheckpoint.get(target.model.schema.name)?.position ?? undefined) as Position | undefined;
+          const row = this.readCheckpoint.get(target.model.schema.name);
+          target.checkpoint = (row?.position ?? undefined) as Position | undefined;
+          target.loaded = row !== undefined;
         }
         return 0;
       }
@@ -336,7 +367,8 @@ export class Projector {
       for (const loader of loaders) loader.finish();
       for (const target of targets) this.db.exec(target.model.schema.indexes);
       const now = new Date().toISOString();
-      if (last !== undefined) for (const target of targets) this.saveCheckpoint.run(target.model.schema.name, last, now);
+      // An empty log leaves a row with no position: loaded, nothing applied yet.
+      for (const target of targets) this.saveCheckpoint.run(target.model.schema.name, last ?? null, now);
       if (rebuilding || this.attached.every((a) => targets.includes(a))) this.binding.record(this.storeIdValue!, before, lastEvent === undefined ? [] : [lastEvent]);
       this.db.exec('COMMIT');
     } catch (error) {
@@ -350,6 +382,7 @@ export class Projector {
     for (const target of targets) {
       target.writer = target.model.writer(this.db);
       target.checkpoint = last;
+      target.loaded = true;
     }
     // The load went through the write-ahead log: fold it into the database and give its space back.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
