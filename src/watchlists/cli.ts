@@ -13,6 +13,7 @@ import { EXIT } from '../cli/exit-codes';
 import { InputError, readJsonInput } from '../cli/input';
 import { printJson } from '../cli/output';
 import { BulkLoadError } from './bulk-load';
+import { WatchlistDeletedDuringLoadError } from './load-apply';
 import { utf8Lines } from '../text/utf8';
 import { watchlistConfig } from './config';
 import { decodeEntries, WatchlistId } from './entry-codec';
@@ -63,6 +64,7 @@ async function withWatchlists<T>(options: DbOption, run: (watchlists: Watchlists
       if (error instanceof UnknownWatchlistError) fail(EXIT.invalidInput, error.message);
       if (error instanceof WatchlistExistsError) fail(EXIT.conflict, error.message);
       if (error instanceof BulkLoadError) fail(EXIT.invalidInput, error.message);
+      if (error instanceof WatchlistDeletedDuringLoadError) fail(EXIT.conflict, error.message);
       throw error;
     } finally {
       store.close();

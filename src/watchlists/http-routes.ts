@@ -12,6 +12,7 @@ import { encodedBodyRefusal } from '../http/content-encoding';
 import { HttpError } from '../http/errors';
 import { checkKnownParameters, single, type RawQuery } from '../http/query-params';
 import { BulkLoadError } from './bulk-load';
+import { WatchlistDeletedDuringLoadError } from './load-apply';
 import { utf8Lines } from '../text/utf8';
 import { decodeEntries, WatchlistId } from './entry-codec';
 import type { WatchlistScreener } from './screener';
@@ -160,6 +161,7 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     try {
       return await watchlists.load(id, lines, { format: type === 'text/csv' ? 'csv' : 'ndjson' });
     } catch (error) {
+      if (error instanceof WatchlistDeletedDuringLoadError) throw new HttpError(409, { error: 'conflict', message: error.message });
       if (error instanceof BulkLoadError) throw new HttpError(400, { error: 'invalid-watchlist', message: error.message, lines: error.errors.map((e) => ({ line: e.line, message: e.message })) });
       throw error;
     }

@@ -69,13 +69,21 @@ CREATE TABLE IF NOT EXISTS follower_checkpoint (
 ) WITHOUT ROWID;
 `;
 
-/** Validated lines of a bulk load in progress: moved into entries in one transaction once every line passed. */
+/**
+ * Validated lines of a bulk load in progress, and the loads whose every line passed (committed): those are moved
+ * into entries a chunk at a time, and finished at the next open if a process died meanwhile (load-apply.ts).
+ */
 export const STAGING_SCHEMA = `
 CREATE TABLE IF NOT EXISTS load_staging (
   load_id   TEXT NOT NULL,
   entry_id  TEXT NOT NULL,
   entry     TEXT NOT NULL,
   PRIMARY KEY (load_id, entry_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bulk_loads (
+  load_id       TEXT PRIMARY KEY,
+  watchlist_id  TEXT NOT NULL,
+  committed_at  TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
 

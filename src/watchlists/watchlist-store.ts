@@ -20,6 +20,7 @@ import { entryKeys, listedProbe, type EntryKeys, tokenPartners, tokenProbeKeys }
 import { EntryTokenIndex } from './entry-token-index';
 import type { StoredMatch } from './match-diff';
 import type { WatchlistCloudEvent } from './notification';
+import { finishInterruptedLoads } from './load-apply';
 import { STAGING_SCHEMA, upgradeSchema, WATCHLISTS_SCHEMA } from './schema';
 
 export interface WatchlistSummary {
@@ -75,6 +76,7 @@ export class WatchlistStore {
     upgradeSchema(db);
     const store = new WatchlistStore(db, options);
     store.migrateKeys();
+    finishInterruptedLoads(store);
     return store;
   }
 
