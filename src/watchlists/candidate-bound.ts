@@ -40,6 +40,11 @@ export class CandidateBound {
   private readonly touches = new Map<string, Int32Array>();
   /** Beside each pair of `touches`: the weight of the listed positions in its mask. */
   private readonly touchWeights = new Map<string, Float64Array>();
+  /**
+   * The paired entry tokens that can lift an entry to the floor on their own (see `reachable`): for some listed
+   * name L, weight(t) + (L's positions t pairs) - FLOOR * weight(L) >= FLOOR * weight(t).
+   */
+  private readonly strong = new Set<string>();
   private readonly anyLong: boolean;
   // Scratch per listed name, reused by every `reachable` call (marked by `round`, so nothing is cleared).
   private readonly seenIn: Int32Array;
@@ -88,13 +93,35 @@ export class CandidateBound {
       }
       if (masks.size === 0) continue;
       this.touches.set(entryToken, Int32Array.from([...masks].flat()));
-      this.touchWeights.set(entryToken, Float64Array.from([...masks], ([id, mask]) => this.names[id]!.weights.reduce((s, w, position) => ((mask & (1 << position)) !== 0 ? s + w : s), 0)));
+      const listedWeights = Float64Array.from([...masks], ([id, mask]) => this.names[id]!.weights.reduce((s, w, position) => ((mask & (1 << position)) !== 0 ? s + w : s), 0));
+      this.touchWeights.set(entryToken, listedWeights);
+      const w = weight(entryToken);
+      const ids = [...masks.keys()];
+      if (ids.some((id, i) => w + listedWeights[i]! - FLOOR * this.names[id]!.weight >= FLOOR * w)) this.strong.add(entryToken);
     }
+  }
+
+  /**
+   * Whether the entry can reach the floor at all, from its tokens alone, before the walk over the listed names. If
+   * only one entry position pairs with anything (and no initial adds weight of its own), the bound against a
+   * listed name L it touches is at most weight(t) + (L's positions t pairs), and reaching FLOOR * (weight(entry) +
+   * weight(L)) needs that token to be `strong` (weight(entry) >= weight(t)). Most generated names pair one token
+   * with a batch's names and are dropped here.
+   */
+  private worthWalking(tokens: readonly string[], length: number): boolean {
+    let paired = 0;
+    for (let qi = 0; qi < length; qi += 1) {
+      const token = tokens[qi]!;
+      if (token.length === 1 || this.strong.has(token)) return true;
+      if (this.touches.has(token)) paired += 1;
+    }
+    return paired >= 2;
   }
 
   /** Whether screening could score an entry's name (its nameTokens, the first `length` of them) at the threshold against one of the listed names. */
   reachable(tokens: readonly string[], length = tokens.length): boolean {
     if (length > MASK_BITS || this.anyLong) return true;
+    if (!this.worthWalking(tokens, length)) return false;
     this.round += 1;
     const round = this.round;
     // Per listed name touched: the entry positions paired, and the listed positions paired (as bit masks).
