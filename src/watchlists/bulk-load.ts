@@ -38,6 +38,8 @@ export interface BulkResult {
   readonly entries: number;
   readonly lines: number;
   readonly notifications: number;
+  /** The load created its watchlist. */
+  readonly created: boolean;
 }
 
 export async function bulkLoad(
@@ -61,6 +63,7 @@ export async function bulkLoad(
   let lineNo = 0;
   let columns: string[] | undefined;
   let committed = false;
+  let created = false;
   try {
     try {
       for await (const raw of lines) {
@@ -96,7 +99,7 @@ export async function bulkLoad(
     if (errors.length > 0) throw new BulkLoadError(errors);
     if (pending.length > 0) flush();
     options.progress?.({ phase: 'applying', lines: lineNo, entries: seen.size });
-    commitLoad(store, loadId, watchlistId);
+    created = commitLoad(store, loadId, watchlistId);
     committed = true;
     await applyCommittedLoad(store, loadId, watchlistId);
   } finally {
@@ -115,5 +118,5 @@ export async function bulkLoad(
       await yieldToLoop();
     }
   }
-  return { entries: seen.size, lines: lineNo, notifications };
+  return { entries: seen.size, lines: lineNo, notifications, created };
 }

@@ -151,7 +151,7 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     return reply.code(204).send();
   });
 
-  app.post('/watchlists/:id/bulk', { config: { access: 'write' as const }, schema: doc('bulk load (streamed) NDJSON (application/x-ndjson) or CSV (text/csv); all or nothing') }, async (request: FastifyRequest) => {
+  app.post('/watchlists/:id/bulk', { config: { access: 'write' as const }, schema: doc('bulk load (streamed) NDJSON (application/x-ndjson) or CSV (text/csv); all or nothing') }, async (request: FastifyRequest, reply) => {
     const id = idOf(request.params, 'id');
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/x-ndjson' && type !== 'text/csv') {
@@ -159,7 +159,9 @@ export async function watchlistRoutes(app: FastifyInstance, options: WatchlistRo
     }
     const lines = utf8Lines(limited(request.body as Readable, bulkLimit));
     try {
-      return await watchlists.load(id, lines, { format: type === 'text/csv' ? 'csv' : 'ndjson' });
+      const result = await watchlists.load(id, lines, { format: type === 'text/csv' ? 'csv' : 'ndjson' });
+      // As for PUT: a load that creates its watchlist says so, so a mistyped id does not pass for a load.
+      return reply.code(result.created ? 201 : 200).send(result);
     } catch (error) {
       if (error instanceof WatchlistDeletedDuringLoadError) throw new HttpError(409, { error: 'conflict', message: error.message });
       if (error instanceof BulkLoadError) throw new HttpError(400, { error: 'invalid-watchlist', message: error.message, lines: error.errors.map((e) => ({ line: e.line, message: e.message })) });

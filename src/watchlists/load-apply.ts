@@ -55,11 +55,13 @@ function applyChunk(store: LoadTarget, loadId: string, watchlistId: string): Chu
   return 'done';
 }
 
-/** Records a validated, fully staged load as committed, creating its watchlist if missing. */
-export function commitLoad(store: LoadTarget, loadId: string, watchlistId: string, now: Date = new Date()): void {
-  store.transaction(() => {
-    if (!store.exists(watchlistId)) store.create(watchlistId);
+/** Records a validated, fully staged load as committed, creating its watchlist if missing (then true). */
+export function commitLoad(store: LoadTarget, loadId: string, watchlistId: string, now: Date = new Date()): boolean {
+  return store.transaction(() => {
+    const created = !store.exists(watchlistId);
+    if (created) store.create(watchlistId);
     store.db.prepare('INSERT INTO bulk_loads (load_id, watchlist_id, committed_at) VALUES (?, ?, ?)').run(loadId, watchlistId, now.toISOString());
+    return created;
   });
 }
 

@@ -173,10 +173,13 @@ describe('watchlist routes', () => {
   it('given CSV, when bulk loaded, then every row is an entry', async () => {
     const body = 'id,name,country,identifiers\nc1,"Petrov, Ivan",RU,passport:123456\nc2,Olga Ivanova,,\n';
     const response = await app.inject({ method: 'POST', url: '/watchlists/csv/bulk', headers: { ...asWriter, 'content-type': 'text/csv' }, payload: body });
-    expect(response.statusCode, response.body).toBe(200);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().created).toBe(true);
     expect(response.json()).toMatchObject({ entries: 2 });
     const entries = (await inject('GET', '/watchlists/csv', undefined, asReader)).json().entries;
     expect(entries[0]).toEqual({ id: 'c1', name: 'Petrov, Ivan', country: 'RU', identifiers: [{ type: 'passport', value: '123456' }] });
+    const again = await app.inject({ method: 'POST', url: '/watchlists/csv/bulk', headers: { ...asWriter, 'content-type': 'text/csv' }, payload: 'id,name\nc3,Anna Petrova\n' });
+    expect([again.statusCode, again.json().created]).toEqual([200, false]);
   });
 
   it('given a designation matching an entry, when appended, then the match appears in the queries and on the SSE feed', async () => {
