@@ -12,7 +12,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { decodeEntry, type WatchlistEntry } from './entry-codec';
 import { csvEntry, csvHeader, LineError, parseNdjsonLine, type BulkFormat } from './bulk-parse';
 import { InvalidUtf8Error } from '../text/utf8';
-import { applyCommittedLoad, commitLoad } from './load-apply';
+import { applyCommittedLoad, commitLoad, dropLoad, startLoad } from './load-apply';
 import type { WatchlistScreener } from './screener';
 import type { WatchlistStore } from './watchlist-store';
 
@@ -64,6 +64,7 @@ export async function bulkLoad(
   let columns: string[] | undefined;
   let committed = false;
   let created = false;
+  startLoad(store, loadId, watchlistId);
   try {
     try {
       for await (const raw of lines) {
@@ -104,7 +105,7 @@ export async function bulkLoad(
     await applyCommittedLoad(store, loadId, watchlistId);
   } finally {
     // A committed load is finished by whoever opens the file next, so its staged entries stay.
-    if (!committed) store.transaction(() => store.db.prepare('DELETE FROM load_staging WHERE load_id = ?').run(loadId));
+    if (!committed) dropLoad(store, loadId);
   }
   let notifications = 0;
   if (screener !== undefined) {

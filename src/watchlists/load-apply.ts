@@ -1,11 +1,12 @@
 /**
- * Applying a validated bulk load. Every line has passed before anything is applied (bulk-load.ts); the load is
- * then recorded as committed (a `bulk_loads` row, with its staged entries) and moved into the watchlist a chunk
- * per transaction, with a turn of the event loop between chunks. One transaction for the whole load held the
+ * Applying a validated bulk load. A load is recorded (`bulk_loads`, with the process that runs it) when it starts
+ * staging; every line has passed before anything is applied (bulk-load.ts); the load is then recorded as committed
+ * and moved into the watchlist a chunk per transaction, with a turn of the event loop between chunks. One transaction for the whole load held the
  * service for about 6 s per 100,000 entries (a minute for a million: /health, feeds and the follower with it).
  * Atomic still in the sense that matters after a crash: a committed load that a process did not finish is
  * finished when the file is next opened, so a load is either refused whole or applied whole. While it applies,
- * readers can see it part-applied, as a progress.
+ * readers can see it part-applied, as a progress. A load whose process died while it was still staging is removed
+ * at the next open, so the caller's names it staged do not stay in the file.
  */
 import type Database from 'better-sqlite3';
 import { TimeSlice } from '../scheduling/time-slice';
@@ -55,12 +56,27 @@ function applyChunk(store: LoadTarget, loadId: string, watchlistId: string): Chu
   return 'done';
 }
 
+/** Records a load about to stage its lines, owned by this process. */
+export function startLoad(store: LoadTarget, loadId: string, watchlistId: string, now: Date = new Date()): void {
+  store.transaction(() =>
+    store.db.prepare("INSERT INTO bulk_loads (load_id, watchlist_id, state, pid, started_at) VALUES (?, ?, 'staging', ?, ?)").run(loadId, watchlistId, process.pid, now.toISOString()),
+  );
+}
+
+/** Drops a load that was refused (or failed) before it committed, with what it staged. */
+export function dropLoad(store: LoadTarget, loadId: string): void {
+  store.transaction(() => {
+    store.db.prepare('DELETE FROM load_staging WHERE load_id = ?').run(loadId);
+    store.db.prepare('DELETE FROM bulk_loads WHERE load_id = ?').run(loadId);
+  });
+}
+
 /** Records a validated, fully staged load as committed, creating its watchlist if missing (then true). */
-export function commitLoad(store: LoadTarget, loadId: string, watchlistId: string, now: Date = new Date()): boolean {
+export function commitLoad(store: LoadTarget, loadId: string, watchlistId: string): boolean {
   return store.transaction(() => {
     const created = !store.exists(watchlistId);
     if (created) store.create(watchlistId);
-    store.db.prepare('INSERT INTO bulk_loads (load_id, watchlist_id, committed_at) VALUES (?, ?, ?)').run(loadId, watchlistId, now.toISOString());
+    store.db.prepare("UPDATE bulk_loads SET state = 'committed' WHERE load_id = ?").run(loadId);
     return created;
   });
 }
@@ -75,11 +91,35 @@ export async function applyCommittedLoad(store: LoadTarget, loadId: string, watc
   }
 }
 
-/** Finishes the committed loads a process did not (it was killed while applying); at open, before anything reads. */
-export function finishInterruptedLoads(store: LoadTarget): number {
-  const loads = store.db.prepare<[], { load_id: string; watchlist_id: string }>('SELECT load_id, watchlist_id FROM bulk_loads ORDER BY committed_at').all();
-  for (const { load_id, watchlist_id } of loads) {
-    while (store.transaction(() => applyChunk(store, load_id, watchlist_id)) === 'more');
+/** Whether a process runs (processes sharing a SQLite file share its machine: WAL needs shared memory). */
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return loads.length;
+}
+
+/**
+ * At open, before anything reads: finishes the committed loads a process did not (it was killed while applying),
+ * and removes the loads whose process died while staging. A load another live process is staging is left alone.
+ */
+export function finishInterruptedLoads(store: LoadTarget): { finished: number; removed: number } {
+  const loads = store.db
+    .prepare<[], { load_id: string; watchlist_id: string; state: string; pid: number }>('SELECT load_id, watchlist_id, state, pid FROM bulk_loads ORDER BY started_at')
+    .all();
+  let finished = 0;
+  let removed = 0;
+  for (const { load_id, watchlist_id, state, pid } of loads) {
+    if (state === 'committed') {
+      while (store.transaction(() => applyChunk(store, load_id, watchlist_id)) === 'more');
+      finished += 1;
+    } else if (!running(pid)) {
+      dropLoad(store, load_id);
+      removed += 1;
+    }
+  }
+  return { finished, removed };
 }

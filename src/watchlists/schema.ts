@@ -70,8 +70,9 @@ CREATE TABLE IF NOT EXISTS follower_checkpoint (
 `;
 
 /**
- * Validated lines of a bulk load in progress, and the loads whose every line passed (committed): those are moved
- * into entries a chunk at a time, and finished at the next open if a process died meanwhile (load-apply.ts).
+ * Validated lines of a bulk load in progress, and each load with its state and the process that runs it: a load
+ * whose every line passed (committed) is moved into entries a chunk at a time, and finished at the next open if
+ * its process died meanwhile; a load whose process died while staging is removed then (load-apply.ts).
  */
 export const STAGING_SCHEMA = `
 CREATE TABLE IF NOT EXISTS load_staging (
@@ -83,7 +84,9 @@ CREATE TABLE IF NOT EXISTS load_staging (
 CREATE TABLE IF NOT EXISTS bulk_loads (
   load_id       TEXT PRIMARY KEY,
   watchlist_id  TEXT NOT NULL,
-  committed_at  TEXT NOT NULL
+  state         TEXT NOT NULL CHECK (state IN ('staging', 'committed')),
+  pid           INTEGER NOT NULL,
+  started_at    TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
 

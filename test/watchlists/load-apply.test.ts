@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TimeSlice } from '../../src/scheduling/time-slice';
 import { WatchlistStore } from '../../src/watchlists';
-import { applyCommittedLoad, APPLY_CHUNK, commitLoad, WatchlistDeletedDuringLoadError } from '../../src/watchlists/load-apply';
+import { applyCommittedLoad, APPLY_CHUNK, commitLoad, startLoad, WatchlistDeletedDuringLoadError } from '../../src/watchlists/load-apply';
 import { CLI } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'load-apply-'));
@@ -19,8 +19,9 @@ const count = (store: WatchlistStore, sql: string) => (store.db.prepare(sql).get
 const entryCount = (store: WatchlistStore) => count(store, 'SELECT count(*) AS n FROM entries');
 const leftOver = (store: WatchlistStore) => count(store, 'SELECT count(*) AS n FROM load_staging') + count(store, 'SELECT count(*) AS n FROM bulk_loads');
 
-/** Stages `n` entries under a load id, as bulk-load.ts does once every line has passed. */
+/** Stages `n` entries under a load id, as bulk-load.ts does while it validates the lines. */
 function staged(store: WatchlistStore, loadId: string, n: number): void {
+  startLoad(store, loadId, 'customers');
   const insert = store.db.prepare('INSERT INTO load_staging (load_id, entry_id, entry) VALUES (?, ?, ?)');
   store.transaction(() => {
     for (let i = 0; i < n; i += 1) insert.run(loadId, `e${String(i).padStart(5, '0')}`, JSON.stringify({ id: `e${String(i).padStart(5, '0')}`, name: `Person Number ${i}` }));
@@ -70,6 +71,23 @@ describe('applying a bulk load', () => {
     store.close();
   });
 
+  it('given a load whose process died while staging, when the file is opened, then its staged names are gone; a live process\'s load is left alone', async () => {
+    const path = join(dir, 'staging.db');
+    const store = WatchlistStore.open(path);
+    staged(store, 'dead-load', 10);
+    staged(store, 'live-load', 10);
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    store.db.prepare('UPDATE bulk_loads SET pid = ? WHERE load_id = ?').run(dead.pid, 'dead-load');
+    store.close();
+    const reopened = WatchlistStore.open(path);
+    const loads = reopened.db.prepare('SELECT DISTINCT load_id FROM load_staging').all() as Array<{ load_id: string }>;
+    expect(loads.map((l) => l.load_id)).toEqual(['live-load']);
+    expect(count(reopened, "SELECT count(*) AS n FROM bulk_loads WHERE load_id = 'dead-load'")).toBe(0);
+    expect(entryCount(reopened)).toBe(0);
+    reopened.close();
+  });
+
   it('given a CLI load killed by SIGKILL once it applies, when the file is opened again, then the load is whole or absent, never part of it', async () => {
     const entries = 6 * APPLY_CHUNK;
     const file = join(dir, 'big.ndjson');
@@ -86,7 +104,7 @@ describe('applying a bulk load', () => {
     await killed;
     const store = WatchlistStore.open(paths.watchlists);
     expect([0, entries]).toContain(entryCount(store));
-    expect(count(store, 'SELECT count(*) AS n FROM bulk_loads')).toBe(0);
+    expect(leftOver(store)).toBe(0);
     store.close();
   }, 120_000);
 });
