@@ -20,6 +20,18 @@ export const MASK_BITS = 30;
  */
 const ROUNDING = 1e-9;
 
+/**
+ * A name's marks for the current query: the query that last touched it (the rest is stale if it is not the
+ * current one), which listed positions and query tokens marked it, the weight of the listed tokens marked (weights
+ * are whole numbers), and the query that found it by its joined reading.
+ */
+const STAMP = 0;
+const LISTED_MASK = 1;
+const QUERY_MASK = 2;
+const LISTED_WEIGHT = 3;
+const JOINED_STAMP = 4;
+const MARKS = 8;
+
 /** The joined reading ("Kwangchol" against "Kwang Chol") is found by the first letters of the names run together. */
 const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
 
@@ -32,11 +44,8 @@ export class CandidateIndex {
   /** Per name: its sizes and its tokens' vocabulary ids, so a query reads a touched name without hashing or pointer chasing. */
   private readonly columns = new NameColumns();
   // Per-query scratch, reused: a stamp says whether a name's (or vocabulary token's) marks belong to the current query.
-  private stamp = new Int32Array(1024);
-  private listedMask = new Int32Array(1024);
-  private queryMask = new Int32Array(1024);
-  private listedWeight = new Float64Array(1024);
-  private joinedStamp = new Int32Array(1024);
+  // One record per name (MARKS fields), side by side so that a touched name costs one cache miss, not five.
+  private marks = new Int32Array(1024 * MARKS);
   /**
    * Per vocabulary token paired with by this query (pairStamp): the first of its pairs, a chain through pairNext
    * of (query token, similarity), so reading a name's tokens says at once which query tokens each pairs with.
@@ -70,7 +79,7 @@ export class CandidateIndex {
     }
     this.columns.add(name, ids);
     for (const key of new Set([joinedKey(name.joined), joinedKey(name.reversed)])) push(this.byJoined, key, id);
-    if (id >= this.stamp.length) this.growNames();
+    if ((id + 1) * MARKS > this.marks.length) this.marks = grown(this.marks);
     return id;
   }
 
@@ -104,8 +113,8 @@ export class CandidateIndex {
       for (const v of matched[qi]!.ids) this.mark(v, qi, generation, touched);
     }
     for (const id of this.byJoined.get(joinedKey(query.joined)) ?? []) {
-      this.joinedStamp[id] = generation;
-      if (this.stamp[id] !== generation) this.reset(id, generation, touched);
+      this.marks[id * MARKS + JOINED_STAMP] = generation;
+      if (this.marks[id * MARKS + STAMP] !== generation) this.reset(id, generation, touched);
     }
     this.chainPairs(matched, generation);
     const initials = query.tokens.filter((q) => q.length === 1).map((q) => q.charCodeAt(0));
@@ -116,10 +125,10 @@ export class CandidateIndex {
     const bestOfQuery = new Float64Array(query.tokens.length);
     for (const id of touched) {
       const listedWeight = this.columns.weight(id);
-      const joined = this.joinedStamp[id] === generation;
+      const joined = this.marks[id * MARKS + JOINED_STAMP] === generation;
       if (commonSlack > 0 && !joined && initials.length === 0) {
         const essentialHit = this.queryHit(id, queryWeights);
-        if ((essentialHit + this.listedWeight[id]! + commonSlack) / (query.weight + listedWeight) < floor) continue;
+        if ((essentialHit + this.marks[id * MARKS + LISTED_WEIGHT]! + commonSlack) / (query.weight + listedWeight) < floor) continue;
       }
       // The size bound (scoreBound) is cheap and final, the score is at most it: a name below it needs no further reading.
       if (this.columns.bound(query, id) < floor) continue;
@@ -127,14 +136,14 @@ export class CandidateIndex {
       const queryHit = this.queryHit(id, queryWeights);
       const initialSlack = this.initialSlack(id, initials);
       const total = query.weight + listedWeight;
-      const marked = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.listedWeight[id]! + initialSlack) / total);
+      const marked = query.tokens.length > MASK_BITS ? 1 : total === 0 ? 0 : Math.min(1, (queryHit + this.marks[id * MARKS + LISTED_WEIGHT]! + initialSlack) / total);
       // The joined reading counts only between names of different word counts (scoreName).
       const joinable = query.words !== this.columns.wordCount(id);
       if (Math.max(marked, joinable && joined ? 1 : 0) < floor) continue;
       // Bounded by the marks alone, the name would be scored; the pairs and the joined reading say whether it needs to be.
       const paired = query.tokens.length > MASK_BITS ? total : this.pairBound(id, query, queryWeights, bestOfQuery, generation);
       const tokenBound = total === 0 ? 0 : Math.min(marked, (paired + ROUNDING) / total);
-      if (tokenBound >= floor || (joinable && joinedSimilarity(query, this.prepared[id]!) + ROUNDING >= floor)) out.push(id);
+      if (tokenBound >= floor || (joinable && this.columns.joinedBound(query, id) + ROUNDING >= floor && joinedSimilarity(query, this.prepared[id]!) + ROUNDING >= floor)) out.push(id);
     }
     return out;
   }
@@ -236,44 +245,39 @@ export class CandidateIndex {
 
   /** The weight of the query tokens that marked the name. */
   private queryHit(id: number, queryWeights: readonly number[]): number {
-    const mask = this.queryMask[id]!;
+    const mask = this.marks[id * MARKS + QUERY_MASK]!;
     let hit = 0;
     for (let qi = 0; qi < queryWeights.length; qi++) if ((mask & (1 << Math.min(qi, MASK_BITS))) !== 0) hit += queryWeights[qi]!;
     return hit;
   }
 
   private reset(id: number, generation: number, touched: number[]): void {
-    this.stamp[id] = generation;
-    this.listedMask[id] = 0;
-    this.queryMask[id] = 0;
-    this.listedWeight[id] = 0;
+    const r = id * MARKS;
+    this.marks[r + STAMP] = generation;
+    this.marks[r + LISTED_MASK] = 0;
+    this.marks[r + QUERY_MASK] = 0;
+    this.marks[r + LISTED_WEIGHT] = 0;
     touched.push(id);
   }
 
   private mark(v: number, qi: number, generation: number, touched: number[]): void {
     for (const holder of this.holders[v]!) {
       const id = Math.floor(holder / 32);
-      if (this.stamp[id] !== generation) this.reset(id, generation, touched);
+      if (this.marks[id * MARKS + STAMP] !== generation) this.reset(id, generation, touched);
       this.markOne(id, v, holder % 32, qi);
     }
   }
 
   private markOne(id: number, v: number, position: number, qi: number): void {
     const bit = 1 << Math.min(position, MASK_BITS);
-    this.queryMask[id]! |= 1 << Math.min(qi, MASK_BITS);
-    if (position >= MASK_BITS || (this.listedMask[id]! & bit) === 0) {
-      this.listedMask[id]! |= bit;
-      this.listedWeight[id]! += this.vocabulary.weight(v);
+    const r = id * MARKS;
+    this.marks[r + QUERY_MASK]! |= 1 << Math.min(qi, MASK_BITS);
+    if (position >= MASK_BITS || (this.marks[r + LISTED_MASK]! & bit) === 0) {
+      this.marks[r + LISTED_MASK]! |= bit;
+      this.marks[r + LISTED_WEIGHT]! += this.vocabulary.weight(v);
     }
   }
 
-  private growNames(): void {
-    this.stamp = grown(this.stamp);
-    this.listedMask = grown(this.listedMask);
-    this.queryMask = grown(this.queryMask);
-    this.listedWeight = grown(this.listedWeight);
-    this.joinedStamp = grown(this.joinedStamp);
-  }
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {

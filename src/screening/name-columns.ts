@@ -1,19 +1,27 @@
 /**
- * The sizes of the candidate index's names in flat typed columns, by name id: what the index reads of every name
- * a query touches (hundreds per query) before it scores a few. Read from one PreparedName object each, the same
- * figures cost a pointer chase per name (objects scattered over the heap); here they sit side by side. Pure.
+ * The sizes of the candidate index's names in one flat record per name id: what the index reads of every name a
+ * query touches (hundreds per query) before it scores a few. Read from one PreparedName object each, the same
+ * figures cost a pointer chase per name (objects scattered over the heap); kept in a typed array per figure, a
+ * touched name still cost one cache miss per figure. Here a name's figures sit side by side. Pure.
  */
-import { sizeBound, type PreparedName } from './score';
+import { joinedLengthBound, sizeBound, type PreparedName } from './score';
+
+/** The fields of a name's record, and the record's length. */
+const WEIGHT = 0;
+const WORDS = 1;
+const JOINED_LENGTH = 2;
+const REVERSED_LENGTH = 3;
+const TOKENS = 4;
+/** Where the name's tokens start in `vocab` and `top`. */
+const START = 5;
+/** topWeights[0] and topWeights[1]: the bound of a query of one or two tokens reads no further. */
+const TOP = 6;
+const RECORD = 8;
 
 export class NameColumns {
   private count = 0;
-  private tokenCount = new Int32Array(1024);
-  private weights = new Float64Array(1024);
-  private words = new Int32Array(1024);
-  private joinedLength = new Int32Array(1024);
-  private reversedLength = new Int32Array(1024);
-  /** Where a name's tokens start in `vocab` and `top` (a name's tokens end where the next name's start). */
-  private start = new Int32Array(1025);
+  private records = new Float64Array(1024 * RECORD);
+  private tokenEnd = 0;
   /** Per token of each name, in order: its vocabulary id. */
   private vocab = new Int32Array(4096);
   /** Per token of each name: PreparedName.topWeights, the weight of its k heaviest tokens. */
@@ -22,55 +30,55 @@ export class NameColumns {
   /** Adds a name's sizes under the next id, with the vocabulary id of each of its tokens. */
   add(name: PreparedName, vocabIds: readonly number[]): number {
     const id = this.count++;
-    if (this.count >= this.tokenCount.length) this.growNames();
-    const from = this.start[id]!;
-    const to = from + vocabIds.length;
-    while (to > this.vocab.length) {
+    if (this.count * RECORD > this.records.length) this.records = grown(this.records);
+    const from = this.tokenEnd;
+    this.tokenEnd = from + vocabIds.length;
+    while (this.tokenEnd > this.vocab.length) {
       this.vocab = grown(this.vocab);
       this.top = grown(this.top);
     }
     this.vocab.set(vocabIds, from);
     this.top.set(name.topWeights, from);
-    this.start[id + 1] = to;
-    this.tokenCount[id] = name.tokens.length;
-    this.weights[id] = name.weight;
-    this.words[id] = name.words;
-    this.joinedLength[id] = name.joined.length;
-    this.reversedLength[id] = name.reversed.length;
+    const r = id * RECORD;
+    this.records[r + WEIGHT] = name.weight;
+    this.records[r + WORDS] = name.words;
+    this.records[r + JOINED_LENGTH] = name.joined.length;
+    this.records[r + REVERSED_LENGTH] = name.reversed.length;
+    this.records[r + TOKENS] = name.tokens.length;
+    this.records[r + START] = from;
+    this.records[r + TOP] = name.topWeights[0] ?? 0;
+    this.records[r + TOP + 1] = name.topWeights[1] ?? 0;
     return id;
   }
 
   weight(id: number): number {
-    return this.weights[id]!;
+    return this.records[id * RECORD + WEIGHT]!;
   }
 
   wordCount(id: number): number {
-    return this.words[id]!;
+    return this.records[id * RECORD + WORDS]!;
   }
 
   tokens(id: number): number {
-    return this.tokenCount[id]!;
+    return this.records[id * RECORD + TOKENS]!;
   }
 
   /** The vocabulary id of the name's token at `position`. */
   vocabAt(id: number, position: number): number {
-    return this.vocab[this.start[id]! + position]!;
+    return this.vocab[this.records[id * RECORD + START]! + position]!;
   }
 
-  /** scoreBound(query, the name), from the columns. */
+  /** scoreBound(query, the name), from the record. */
   bound(query: PreparedName, id: number): number {
-    const pairs = Math.min(query.tokens.length, this.tokenCount[id]!);
-    const listedTop = pairs === 0 ? 0 : this.top[this.start[id]! + pairs - 1]!;
-    return sizeBound(query, pairs, listedTop, this.weights[id]!, this.words[id]!, this.joinedLength[id]!, this.reversedLength[id]!);
+    const r = id * RECORD;
+    const pairs = Math.min(query.tokens.length, this.records[r + TOKENS]!);
+    const listedTop = pairs === 0 ? 0 : pairs <= 2 ? this.records[r + TOP + pairs - 1]! : this.top[this.records[r + START]! + pairs - 1]!;
+    return sizeBound(query, pairs, listedTop, this.records[r + WEIGHT]!, this.records[r + WORDS]!, this.records[r + JOINED_LENGTH]!, this.records[r + REVERSED_LENGTH]!);
   }
 
-  private growNames(): void {
-    this.tokenCount = grown(this.tokenCount);
-    this.weights = grown(this.weights);
-    this.words = grown(this.words);
-    this.joinedLength = grown(this.joinedLength);
-    this.reversedLength = grown(this.reversedLength);
-    this.start = grown(this.start);
+  /** What the joined reading can score at most against the name, from the lengths alone. */
+  joinedBound(query: PreparedName, id: number): number {
+    return joinedLengthBound(query, this.records[id * RECORD + JOINED_LENGTH]!, this.records[id * RECORD + REVERSED_LENGTH]!);
   }
 }
 

@@ -188,8 +188,12 @@ export function sizeBound(query: PreparedName, pairs: number, listedTop: number,
   const total = query.weight + listedWeight;
   const tokens = pairs === 0 || total === 0 ? 0 : (query.topWeights[pairs - 1]! + listedTop) / total;
   if (query.words === listedWords) return tokens;
-  return Math.max(tokens, lengthRatio(query.joined.length, joinedLength), lengthRatio(query.joined.length, reversedLength));
+  return Math.max(tokens, joinedLengthBound(query, joinedLength, reversedLength));
 }
+
+/** What the joined reading can score at most against a name whose tokens run together are this long (either order). */
+export const joinedLengthBound = (query: PreparedName, joinedLength: number, reversedLength: number) =>
+  Math.max(lengthRatio(query.joined.length, joinedLength), lengthRatio(query.joined.length, reversedLength));
 
 /** What the joined reading can score at most, from the lengths of the names run together. */
 const joinedBound = (query: PreparedName, listed: PreparedName) => Math.max(lengthBound(query.joined, listed.joined), lengthBound(query.joined, listed.reversed));
