@@ -3,6 +3,7 @@
  * the matches and notifications it leaves equal screening every entry against the whole state, and no match is
  * notified twice (results and checkpoint commit in one transaction). Kafka is not involved (--no-kafka).
  */
+import Database from 'better-sqlite3';
 import { faker } from '@faker-js/faker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ const SUBJECTS = 3000;
 const dir = mkdtempSync(join(tmpdir(), 'watch-crash-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
+  reader?.close();
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
@@ -33,19 +35,21 @@ const watch = () => {
   children.push(child);
   return child;
 };
+/**
+ * Read through one read-only connection kept open, not a WatchlistStore opened per poll: the follower's batches of
+ * this log take tens of milliseconds, and a slow poll saw the first checkpoint only once the log was done.
+ */
+let reader: Database.Database | undefined;
 const checkpointNow = () => {
-  const store = WatchlistStore.open(paths.watchlists);
-  try {
-    return store.checkpoint(FOLLOWER_CHECKPOINT)?.position;
-  } finally {
-    store.close();
-  }
+  reader ??= new Database(paths.watchlists, { readonly: true });
+  const row = reader.prepare<[string], { position: string }>('SELECT position FROM follower_checkpoint WHERE name = ?').get(FOLLOWER_CHECKPOINT);
+  return row?.position;
 };
 const until = async (check: () => boolean, ms: number, what: string) => {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 2));
   }
 };
 
