@@ -73,7 +73,9 @@ describe('the screening index kept current', () => {
       { numRuns: RUNS },
     );
     // The property must really exercise replacement (not only rebuilds) and compare real matches.
-    expect(applied).toBeGreaterThan(RUNS / 2);
+    // Applied updates counted 19 to 40 over 40 runs (half the policies rebuild on any large change set, and each
+    // run's first batch is a build): a quarter keeps the check from passing on rebuilds alone without flaking.
+    expect(applied).toBeGreaterThan(RUNS / 4);
     expect(nonEmpty).toBeGreaterThan(RUNS);
   }, 600_000);
 });
