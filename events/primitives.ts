@@ -41,6 +41,17 @@ export type IsoDate = t.TypeOf<typeof IsoDate>;
 export const DATE_CEILING = '9999-12-31';
 export const isBeforeDateCeiling = (date: string): boolean => date < DATE_CEILING;
 
+/** What a query's date must be, in the words every interface (HTTP, CLI, screening) refuses others with. */
+export const QUERY_DATE_EXPECTED = `a real calendar date YYYY-MM-DD before ${DATE_CEILING} (that day marks an open end)`;
+/** The day a query is asked as of (asOf, from, to): a real date, and not the ledger's open end. */
+export const isQueryDate = (u: unknown): boolean => IsoDate.is(u) && isBeforeDateCeiling(u);
+export const QueryDate = new t.Type<string, string, unknown>(
+  QUERY_DATE_EXPECTED,
+  (u): u is string => isQueryDate(u),
+  (u, c) => (isQueryDate(u) ? t.success(u as string) : t.failure(u, c)),
+  t.identity,
+);
+
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 export interface PartialDateBrand {
   readonly PartialDate: unique symbol;

@@ -7,6 +7,7 @@ import { Projector } from '../projector/projector';
 import { READ_MODELS, type ReadModelName } from '../../projections/schema';
 import { QueryParameterError, type DesignationView } from '../queries/types';
 import { EXIT } from './exit-codes';
+import { optionName } from './option-name';
 import { fail, program, READS, storeLabelFrom, viewsPathFrom, withLedger, type GlobalOptions } from './context';
 import { printJson } from './output';
 
@@ -17,7 +18,7 @@ async function withProjector<T>(run: (projector: Projector, ledger: Ledger, opti
       if (catchUp) await projector.catchUp();
       return await run(projector, ledger, options);
     } catch (error) {
-      if (error instanceof QueryParameterError) fail(EXIT.invalidInput, error.message);
+      if (error instanceof QueryParameterError) fail(EXIT.invalidInput, `${optionName(error.parameter)}: ${error.message}`);
       throw error;
     } finally {
       await projector.close();

@@ -13,7 +13,8 @@ import { QueryParameterError } from '../queries/types';
 import { decodeBatchOptions, ndjson, planBatch, readBatchInput, receiptOf, screenBatch, ScreeningService, type BatchFormat } from '../screening';
 import { fail, READS, viewsPathFrom, withLedger } from './context';
 import { EXIT } from './exit-codes';
-import { givenOnly, numberOrText, optionName } from './screen-options';
+import { optionName } from './option-name';
+import { givenOnly, numberOrText } from './screen-options';
 
 export interface BatchCliOptions {
   readonly batch: string;

@@ -12,7 +12,8 @@ import { fail, program, READS, viewsPathFrom, withLedger } from './context';
 import { InputError, readJsonInput } from './input';
 import { printJson } from './output';
 import { screenBatchCommand } from './screen-batch';
-import { numberOrText, optionName } from './screen-options';
+import { optionName } from './option-name';
+import { numberOrText } from './screen-options';
 
 interface ScreenOptions {
   kind?: string;

@@ -1,6 +1,4 @@
-/** How `sanctions-ledger screen` names its options in messages, and how it reads number options. */
-const OPTION_OF: Record<string, string> = { asOf: '--as-of', knownAt: '--known-at', regimes: '--regime', birthDate: '--birth-date', identifiers: '--identifier' };
-export const optionName = (path: string) => OPTION_OF[path.split('.')[0]!] ?? `--${path.split('.')[0]}`;
+/** How `sanctions-ledger screen` reads its options. */
 
 /** A number option as typed: "abc" stays a string so the codec names the option instead of screening at NaN. */
 export const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { Authority, DATE_CEILING, Instant, IsoDate, Regime, isBeforeDateCeiling } from '../../events';
+import { Authority, Instant, QUERY_DATE_EXPECTED, QueryDate, Regime } from '../../events';
 import { badParameter } from './errors';
 
 export type RawQuery = Record<string, string | string[] | undefined>;
@@ -35,13 +35,7 @@ function decoded<C extends t.Mixed>(codec: C, query: RawQuery, name: string, exp
   return result.right;
 }
 
-export function asOfParam(query: RawQuery, name = 'asOf'): string | undefined {
-  const value = decoded(IsoDate, query, name, 'a real calendar date YYYY-MM-DD');
-  if (value !== undefined && !isBeforeDateCeiling(value)) {
-    throw badParameter(name, `${name} must be before ${DATE_CEILING}, the day the ledger uses for "no end"`);
-  }
-  return value;
-}
+export const asOfParam = (query: RawQuery, name = 'asOf'): string | undefined => decoded(QueryDate, query, name, QUERY_DATE_EXPECTED);
 
 export function requiredDate(query: RawQuery, name: string): string {
   const value = asOfParam(query, name);

@@ -1,5 +1,5 @@
 /** Resolving and validating the two times of a query (DESIGN.md section 4). */
-import { Authority, DATE_CEILING, Instant, isBeforeDateCeiling, IsoDate, Regime } from '../../events';
+import { Authority, Instant, isQueryDate, QUERY_DATE_EXPECTED, Regime } from '../../events';
 import { QueryParameterError } from './types';
 
 export function todayUtc(now: Date = new Date()): string {
@@ -8,9 +8,8 @@ export function todayUtc(now: Date = new Date()): string {
 
 export function resolveAsOf(asOf: string | undefined, parameter = 'asOf'): string {
   if (asOf === undefined) return todayUtc();
-  if (!IsoDate.is(asOf)) throw new QueryParameterError(parameter, `${parameter} must be a real calendar date YYYY-MM-DD, got "${asOf.slice(0, 40)}"`);
-  // The CLI reaches the queries without the HTTP parameter checks: the open-end day is refused here for both.
-  if (!isBeforeDateCeiling(asOf)) throw new QueryParameterError(parameter, `${parameter} must be before ${DATE_CEILING}, the day the ledger uses for "no end"`);
+  // The CLI reaches the queries without the HTTP parameter checks: this is the one check both go through.
+  if (!isQueryDate(asOf)) throw new QueryParameterError(parameter, `${parameter} must be ${QUERY_DATE_EXPECTED}, got "${asOf.slice(0, 40)}"`);
   return asOf;
 }
 

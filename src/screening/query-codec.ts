@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { DATE_CEILING, fieldErrors, type FieldError, hasVisibleCharacter, Instant, isBeforeDateCeiling, IsoDate, Regime, SubjectKind } from '../../events';
+import { fieldErrors, type FieldError, hasVisibleCharacter, Instant, IsoDate, QueryDate, Regime, SubjectKind } from '../../events';
 
 export const MAX_NAME_LENGTH = 500;
 export const MAX_LIMIT = 100;
@@ -27,13 +27,6 @@ const Country = new t.Type<string, string, unknown>(
   'a country code or name of 2 to 60 characters',
   (u): u is string => typeof u === 'string',
   (u, c) => (typeof u === 'string' && u.trim().length >= 2 && u.length <= 60 && !/[\u0000-\u001f]/.test(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-/** The day a screening is as of: the state query's rule, since the ledger's open end (9999-12-31) is no real day. */
-export const ScreeningDate = new t.Type<string, string, unknown>(
-  `a calendar date YYYY-MM-DD before ${DATE_CEILING} (that day marks an open end)`,
-  (u): u is string => IsoDate.is(u) && isBeforeDateCeiling(u),
-  (u, c) => (IsoDate.is(u) && isBeforeDateCeiling(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 const Bounded = (name: string, min: number, max: number, integer: boolean) =>
@@ -60,7 +53,7 @@ export const ScreeningRequest = t.exact(
       birthDate: BirthDate,
       country: Country,
       identifiers: t.array(ScreeningIdentifier),
-      asOf: ScreeningDate,
+      asOf: QueryDate,
       knownAt: Instant,
       regimes: t.array(Regime),
       threshold: Bounded('a number from 0 to 1', 0, 1, false),

@@ -64,9 +64,9 @@ describe('sanctions-ledger CLI', () => {
     const db = fresh();
     runCli(['--db', db, 'seed']);
     const openEnd = runCli(['--db', db, 'state', '--as-of', '9999-12-31']);
-    expect([openEnd.status, openEnd.stderr]).toEqual([2, expect.stringContaining('asOf must be before 9999-12-31')]);
+    expect([openEnd.status, openEnd.stderr]).toEqual([2, expect.stringContaining('--as-of: asOf must be a real calendar date YYYY-MM-DD before 9999-12-31')]);
     const swapped = runCli(['--db', db, 'diff', '--from', '2024-12-16', '--to', '2024-12-15']);
-    expect([swapped.status, swapped.stderr]).toEqual([2, expect.stringContaining('from 2024-12-16 is after to 2024-12-15')]);
+    expect([swapped.status, swapped.stderr]).toEqual([2, expect.stringContaining('--from: from 2024-12-16 is after to 2024-12-15')]);
   });
 
   it('prints help for every command', () => {
