@@ -8,9 +8,9 @@
  */
 import * as E from 'fp-ts/Either';
 import { randomUUID } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { decodeEntry, type WatchlistEntry } from './entry-codec';
 import { csvEntry, csvHeader, LineError, parseNdjsonLine, type BulkFormat } from './bulk-parse';
+import { TimeSlice } from '../scheduling/time-slice';
 import { InvalidUtf8Error } from '../text/utf8';
 import { applyCommittedLoad, commitLoad, dropLoad, startLoad } from './load-apply';
 import type { WatchlistScreener } from './screener';
@@ -18,7 +18,8 @@ import type { WatchlistStore } from './watchlist-store';
 
 export const MAX_REPORTED = 20;
 const STAGE_CHUNK = 5_000;
-// Small: one entry is screened in 0.3 to 0.7 ms, and 1,000 a transaction held /health for up to 0.7 s.
+// Small: one entry is screened in 0.3 to 0.7 ms, and 1,000 a transaction held /health for up to 0.7 s. The loop
+// gets a turn once a TimeSlice is spent, as everywhere else that may run in the service.
 const SCREEN_CHUNK = 50;
 
 export class BulkLoadError extends Error {
@@ -50,8 +51,41 @@ export async function bulkLoad(
   options: { format: BulkFormat; progress?: (p: BulkProgress) => void; progressEvery?: number },
 ): Promise<BulkResult> {
   const loadId = randomUUID();
+  let committed = false;
+  let staged: Staged;
+  let created: boolean;
+  startLoad(store, loadId, watchlistId);
+  try {
+    staged = await stageLines(store, loadId, lines, options);
+    if (staged.errors.length > 0) throw new BulkLoadError(staged.errors);
+    options.progress?.({ phase: 'applying', lines: staged.lines, entries: staged.ids.size });
+    created = commitLoad(store, loadId, watchlistId);
+    committed = true;
+    await applyCommittedLoad(store, loadId, watchlistId);
+  } finally {
+    // A committed load is finished by whoever opens the file next, so its staged entries stay.
+    if (!committed) dropLoad(store, loadId);
+  }
+  const notifications = screener === undefined ? 0 : await screenLoaded(store, screener, watchlistId, [...staged.ids.keys()], (entries) => options.progress?.({ phase: 'screening', lines: staged.lines, entries }));
+  return { entries: staged.ids.size, lines: staged.lines, notifications, created };
+}
+
+interface Staged {
+  /** Entry id -> the line that gave it (to name a repeat). */
+  readonly ids: Map<string, number>;
+  readonly lines: number;
+  /** Empty when every line passed and at least one entry was given. */
+  readonly errors: LineError[];
+}
+
+/**
+ * Validates every line as it streams in and stages the entries in chunks, until the input ends or MAX_REPORTED
+ * lines are refused. Staging stops at the first refused line (nothing of a refused load is applied), while the
+ * validation goes on, to name more of the bad lines in one answer.
+ */
+async function stageLines(store: WatchlistStore, loadId: string, lines: AsyncIterable<string>, options: { format: BulkFormat; progress?: (p: BulkProgress) => void; progressEvery?: number }): Promise<Staged> {
   const stage = store.db.prepare<[string, string, string]>('INSERT INTO load_staging (load_id, entry_id, entry) VALUES (?, ?, ?)');
-  const seen = new Map<string, number>();
+  const ids = new Map<string, number>();
   const errors: LineError[] = [];
   let pending: WatchlistEntry[] = [];
   const flush = () => {
@@ -62,62 +96,63 @@ export async function bulkLoad(
   const every = options.progressEvery ?? 100_000;
   let lineNo = 0;
   let columns: string[] | undefined;
-  let committed = false;
-  let created = false;
-  startLoad(store, loadId, watchlistId);
+  /** One line's entry, or the LineError that names what is wrong with it. */
+  const entryOf = (text: string): WatchlistEntry | 'header' => {
+    if (options.format === 'csv' && columns === undefined) {
+      columns = csvHeader(text, lineNo);
+      return 'header';
+    }
+    const decoded = decodeEntry(options.format === 'csv' ? csvEntry(columns!, text, lineNo) : parseNdjsonLine(text, lineNo));
+    if (E.isLeft(decoded)) throw new LineError(lineNo, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
+    const earlier = ids.get(decoded.right.id);
+    if (earlier !== undefined) throw new LineError(lineNo, `id: the id is already used on line ${earlier}`);
+    return decoded.right;
+  };
   try {
-    try {
-      for await (const raw of lines) {
-        lineNo += 1;
-        const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (text.trim() === '') continue;
-        try {
-          if (options.format === 'csv' && columns === undefined) {
-            columns = csvHeader(text, lineNo);
-            continue;
-          }
-          const object = options.format === 'csv' ? csvEntry(columns!, text, lineNo) : parseNdjsonLine(text, lineNo);
-          const decoded = decodeEntry(object);
-          if (E.isLeft(decoded)) throw new LineError(lineNo, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
-          const earlier = seen.get(decoded.right.id);
-          if (earlier !== undefined) throw new LineError(lineNo, `id: the id is already used on line ${earlier}`);
-          seen.set(decoded.right.id, lineNo);
-          if (errors.length === 0) pending.push(decoded.right);
-        } catch (error) {
-          if (!(error instanceof LineError)) throw error;
-          errors.push(error);
-          if (errors.length >= MAX_REPORTED) break;
-        }
-        if (pending.length >= STAGE_CHUNK) flush();
-        if (lineNo % every === 0) options.progress?.({ phase: 'validating', lines: lineNo, entries: seen.size });
+    for await (const raw of lines) {
+      lineNo += 1;
+      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (text.trim() === '') continue;
+      const entry = refusedAs(errors, () => entryOf(text));
+      if (errors.length >= MAX_REPORTED) break;
+      if (entry !== undefined && entry !== 'header') {
+        ids.set(entry.id, lineNo);
+        if (errors.length === 0) pending.push(entry);
       }
-    } catch (error) {
-      // Bytes that are not UTF-8 end the reading there: the rest cannot be trusted to be what the caller meant.
-      if (!(error instanceof InvalidUtf8Error)) throw error;
-      errors.push(new LineError(error.line, error.detail));
+      if (pending.length >= STAGE_CHUNK) flush();
+      if (lineNo % every === 0) options.progress?.({ phase: 'validating', lines: lineNo, entries: ids.size });
     }
-    if (errors.length === 0 && seen.size === 0) errors.push(new LineError(lineNo, options.format === 'csv' && columns === undefined ? 'no header line and no entries' : 'no entries'));
-    if (errors.length > 0) throw new BulkLoadError(errors);
-    if (pending.length > 0) flush();
-    options.progress?.({ phase: 'applying', lines: lineNo, entries: seen.size });
-    created = commitLoad(store, loadId, watchlistId);
-    committed = true;
-    await applyCommittedLoad(store, loadId, watchlistId);
-  } finally {
-    // A committed load is finished by whoever opens the file next, so its staged entries stay.
-    if (!committed) dropLoad(store, loadId);
+  } catch (error) {
+    // Bytes that are not UTF-8 end the reading there: the rest cannot be trusted to be what the caller meant.
+    if (!(error instanceof InvalidUtf8Error)) throw error;
+    errors.push(new LineError(error.line, error.detail));
   }
+  if (errors.length === 0 && ids.size === 0) errors.push(new LineError(lineNo, options.format === 'csv' && columns === undefined ? 'no header line and no entries' : 'no entries'));
+  if (errors.length === 0 && pending.length > 0) flush();
+  return { ids, lines: lineNo, errors };
+}
+
+/** `run`'s value, or undefined with its LineError added to `errors` (any other error is thrown on). */
+function refusedAs<T>(errors: LineError[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof LineError)) throw error;
+    errors.push(error);
+    return undefined;
+  }
+}
+
+/** Screens the loaded entries against the current state, SCREEN_CHUNK a transaction, giving the loop a turn once a slice is spent. */
+async function screenLoaded(store: WatchlistStore, screener: WatchlistScreener, watchlistId: string, ids: readonly string[], progress: (entries: number) => void, slice = new TimeSlice()): Promise<number> {
   let notifications = 0;
-  if (screener !== undefined) {
-    const ids = [...seen.keys()];
-    for (let i = 0; i < ids.length; i += SCREEN_CHUNK) {
-      const chunk = ids.slice(i, i + SCREEN_CHUNK);
-      notifications += store.transaction(() =>
-        screener.screenRegistered(watchlistId, chunk.map((id) => store.entry(watchlistId, id)).filter((e): e is WatchlistEntry => e !== undefined)),
-      );
-      if (i % 5_000 === 0) options.progress?.({ phase: 'screening', lines: lineNo, entries: Math.min(i + SCREEN_CHUNK, ids.length) });
-      await yieldToLoop();
-    }
+  for (let i = 0; i < ids.length; i += SCREEN_CHUNK) {
+    const chunk = ids.slice(i, i + SCREEN_CHUNK);
+    notifications += store.transaction(() =>
+      screener.screenRegistered(watchlistId, chunk.map((id) => store.entry(watchlistId, id)).filter((e): e is WatchlistEntry => e !== undefined)),
+    );
+    if (i % 5_000 === 0) progress(Math.min(i + SCREEN_CHUNK, ids.length));
+    if (slice.spent) await slice.next();
   }
-  return { entries: seen.size, lines: lineNo, notifications, created };
+  return notifications;
 }
