@@ -19,8 +19,12 @@ export interface CliResult {
  */
 function sideFilesBeside(args: readonly string[]): NodeJS.ProcessEnv {
   const at = args.indexOf('--db');
-  if (at < 0 || args[at + 1] === undefined) return {};
-  const dir = dirname(args[at + 1]!);
+  return at < 0 || args[at + 1] === undefined ? {} : sideFilesOf(args[at + 1]!);
+}
+
+/** The ./data side files' defaults beside a ledger file (the service's too: test/support/service-process.ts). */
+export function sideFilesOf(ledgerFile: string): NodeJS.ProcessEnv {
+  const dir = dirname(ledgerFile);
   return { LEDGER_VIEWS_PATH: join(dir, 'views.db'), LEDGER_WATCHLISTS_DB: join(dir, 'watchlists.db'), LEDGER_DOCUMENTS_DIR: join(dir, 'documents'), LEDGER_SYNC_STATE_DB: join(dir, 'sync.db'), LEDGER_PUBLISHER_DB: join(dir, 'publisher.db') };
 }
 

@@ -1,6 +1,6 @@
 /** Starts the real service (`node bin/sanctions-ledger.mjs start`) as a child process and waits for its URL. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { CLI } from './cli';
+import { CLI, sideFilesOf } from './cli';
 
 export interface RunningService {
   readonly child: ChildProcessWithoutNullStreams;
@@ -10,7 +10,9 @@ export interface RunningService {
 }
 
 export function startService(env: NodeJS.ProcessEnv, args: string[] = ['start'], track?: ChildProcessWithoutNullStreams[]): Promise<RunningService> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  // Side files the test does not name go beside its ledger file, not into the checkout's ./data.
+  const beside = env.LEDGER_DB_PATH === undefined ? {} : sideFilesOf(env.LEDGER_DB_PATH);
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...beside, ...process.env, ...env }, stdio: 'pipe' });
   track?.push(child);
   let out = '';
   let err = '';
