@@ -9,9 +9,8 @@
 import * as E from 'fp-ts/Either';
 import { randomUUID } from 'node:crypto';
 import { decodeEntry, type WatchlistEntry } from './entry-codec';
-import { csvEntry, csvHeader, LineError, parseNdjsonLine, type BulkFormat } from './bulk-parse';
+import { csvRows, LineError, ndjsonRows, type BulkFormat, type ReadCount } from './bulk-parse';
 import { TimeSlice } from '../scheduling/time-slice';
-import { InvalidUtf8Error } from '../text/utf8';
 import { applyCommittedLoad, commitLoad, dropLoad, startLoad } from './load-apply';
 import type { WatchlistScreener } from './screener';
 import type { WatchlistStore } from './watchlist-store';
@@ -94,53 +93,32 @@ async function stageLines(store: WatchlistStore, loadId: string, lines: AsyncIte
     store.transaction(() => chunk.forEach((e) => stage.run(loadId, e.id, JSON.stringify(e))));
   };
   const every = options.progressEvery ?? 100_000;
-  let lineNo = 0;
-  let columns: string[] | undefined;
-  /** One line's entry, or the LineError that names what is wrong with it. */
-  const entryOf = (text: string): WatchlistEntry | 'header' => {
-    if (options.format === 'csv' && columns === undefined) {
-      columns = csvHeader(text, lineNo);
-      return 'header';
+  const count: ReadCount = { lines: 0, header: false };
+  const rows = options.format === 'csv' ? csvRows(lines, count) : ndjsonRows(lines, count);
+  let read = 0;
+  for await (const row of rows) {
+    const entry = 'error' in row ? row.error : entryOf(row.line, row.object, ids);
+    if (entry instanceof LineError) {
+      errors.push(entry);
+      if (errors.length >= MAX_REPORTED || ('error' in row && row.fatal)) break;
+    } else {
+      ids.set(entry.id, row.line);
+      if (errors.length === 0) pending.push(entry);
     }
-    const decoded = decodeEntry(options.format === 'csv' ? csvEntry(columns!, text, lineNo) : parseNdjsonLine(text, lineNo));
-    if (E.isLeft(decoded)) throw new LineError(lineNo, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
-    const earlier = ids.get(decoded.right.id);
-    if (earlier !== undefined) throw new LineError(lineNo, `id: the id is already used on line ${earlier}`);
-    return decoded.right;
-  };
-  try {
-    for await (const raw of lines) {
-      lineNo += 1;
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (text.trim() === '') continue;
-      const entry = refusedAs(errors, () => entryOf(text));
-      if (errors.length >= MAX_REPORTED) break;
-      if (entry !== undefined && entry !== 'header') {
-        ids.set(entry.id, lineNo);
-        if (errors.length === 0) pending.push(entry);
-      }
-      if (pending.length >= STAGE_CHUNK) flush();
-      if (lineNo % every === 0) options.progress?.({ phase: 'validating', lines: lineNo, entries: ids.size });
-    }
-  } catch (error) {
-    // Bytes that are not UTF-8 end the reading there: the rest cannot be trusted to be what the caller meant.
-    if (!(error instanceof InvalidUtf8Error)) throw error;
-    errors.push(new LineError(error.line, error.detail));
+    if (pending.length >= STAGE_CHUNK) flush();
+    if ((read += 1) % every === 0) options.progress?.({ phase: 'validating', lines: count.lines, entries: ids.size });
   }
-  if (errors.length === 0 && ids.size === 0) errors.push(new LineError(lineNo, options.format === 'csv' && columns === undefined ? 'no header line and no entries' : 'no entries'));
+  if (errors.length === 0 && ids.size === 0) errors.push(new LineError(count.lines, options.format === 'csv' && !count.header ? 'no header line and no entries' : 'no entries'));
   if (errors.length === 0 && pending.length > 0) flush();
-  return { ids, lines: lineNo, errors };
+  return { ids, lines: count.lines, errors };
 }
 
-/** `run`'s value, or undefined with its LineError added to `errors` (any other error is thrown on). */
-function refusedAs<T>(errors: LineError[], run: () => T): T | undefined {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof LineError)) throw error;
-    errors.push(error);
-    return undefined;
-  }
+/** A row's entry, or the LineError naming its bad field or its repeated id. */
+function entryOf(line: number, object: unknown, ids: ReadonlyMap<string, number>): WatchlistEntry | LineError {
+  const decoded = decodeEntry(object);
+  if (E.isLeft(decoded)) return new LineError(line, decoded.left.map((e) => `${e.path}: expected ${e.expected}, got ${e.actual}`).join('; '));
+  const earlier = ids.get(decoded.right.id);
+  return earlier === undefined ? decoded.right : new LineError(line, `id: the id is already used on line ${earlier}`);
 }
 
 /** Screens the loaded entries against the current state, SCREEN_CHUNK a transaction, giving the loop a turn once a slice is spent. */
