@@ -48,6 +48,8 @@ export const CONFIG_VARIABLES = {
     "batches of at least this many events are encoded and sent by kafkajs in the publisher's worker thread (throughput), smaller ones from its own thread (latency) (default 100; above the batch size: never)",
   LEDGER_CLOUDEVENTS_SOURCE: 'CloudEvents `source` URI of every notification (default urn:sanctions-ledger)',
   KAFKAJS_LOG_LEVEL: 'kafkajs client logging: NOTHING (default), ERROR, WARN, INFO or DEBUG',
+  LEDGER_SCREENING_BATCH_WORKERS:
+    'worker threads that screen a large batch (POST /screenings/batch, screen --batch), each with its own index of about 53 MB, ended a minute after the last batch; 0: none (default one per core, at most 8)',
   // Watchlists (DESIGN.md section 13, src/watchlists).
   LEDGER_WATCHLISTS_DB: "SQLite file of the watchlists, their matches and notifications (default ./data/watchlists.db; never the event log)",
   LEDGER_WATCH_IN_SERVICE: 'true (default) or false: run the watchlist follower inside the HTTP service (false: run `sanctions-ledger watch`)',

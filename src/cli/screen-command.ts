@@ -29,6 +29,7 @@ interface ScreenOptions {
   batch?: string;
   since?: string;
   format?: string;
+  workers?: string;
 }
 
 
@@ -72,6 +73,7 @@ program
   .option('--batch <file>', 'screen every line of an NDJSON or CSV file (- for stdin) at one basis; one NDJSON answer a line on stdout')
   .option('--format <format>', 'with --batch: ndjson or csv (default: csv for a .csv file, else ndjson)')
   .option('--since <date|instant>', 'with --batch: lookback, the matches gained and lost since this date (asOf) or instant (knownAt)')
+  .option('--workers <n>', 'with --batch: screening worker threads for a large batch, 0 for none (default: LEDGER_SCREENING_BATCH_WORKERS, else one per core, at most 8)')
   .addHelpText('after', '\nExamples:\n  sanctions-ledger screen "No Kwang-chol" --as-of 2024-12-16\n  sanctions-ledger --json screen "No Kwang-chol" > receipt.json\n  sanctions-ledger screen --verify receipt.json\n  sanctions-ledger screen --batch names.ndjson --as-of 2024-12-16 --since 2024-12-15\n')
   .action(async (name: string | undefined, options: ScreenOptions) => {
     if (options.batch !== undefined) {
@@ -80,7 +82,8 @@ program
       if (perLine.length > 0) fail(EXIT.invalidInput, `${optionName(perLine[0]!)}: not with --batch (kind, birth date, country and identifiers are fields of each line)`);
       return screenBatchCommand({ ...options, batch: options.batch });
     }
-    if (options.since !== undefined || options.format !== undefined) fail(EXIT.invalidInput, `${options.since !== undefined ? '--since' : '--format'}: only with --batch`);
+    const batchOnly = (['since', 'format', 'workers'] as const).find((key) => options[key] !== undefined);
+    if (batchOnly !== undefined) fail(EXIT.invalidInput, `--${batchOnly}: only with --batch`);
     const verifying = options.verify === undefined ? undefined : await readReceipt(options.verify);
     const request = verifying === undefined ? decodeOrFail(requestOf(name, options)) : undefined;
     await withLedger(async (ledger, global) => {

@@ -35,6 +35,12 @@ export class ScreeningService {
     return { index: this.keeper.indexAt(position).snapshot(), position };
   }
 
+  /** The views file the index is read from, undefined for an in-memory one: what batch workers open. */
+  get viewsFile(): string | undefined {
+    const { db } = this.readSide;
+    return db.memory ? undefined : db.name;
+  }
+
   /** How the last call to current() brought the index to its position. */
   get lastUpdate(): IndexUpdate {
     return this.keeper.lastUpdate;

@@ -39,7 +39,22 @@ describe('sanctions-ledger screen --batch', () => {
     expect(answer!.lost).toEqual([]);
   });
 
+  it('given a 2 MB file (workers from its first line), when screened with --workers 2 and with --workers 0, then both answers are the same bytes', () => {
+    const big = join(dir, 'big.ndjson');
+    const names = ['Jane Doe', 'Acme Trading Ltd', 'Maria Lopez', 'No Kwang-chol'];
+    const lines = Array.from({ length: 50_000 }, (_, i) => (i % 1000 === 999 ? 'not json' : JSON.stringify({ id: `customer-${String(i % 30_000).padStart(8, '0')}`, name: names[i % 4] })));
+    writeFileSync(big, lines.join('\n'));
+    const withWorkers = runCli([...files, 'screen', '--batch', big, '--as-of', '2024-12-16', '--known-at', '2024-12-17T00:00:00Z', '--workers', '2']);
+    const alone = runCli([...files, 'screen', '--batch', big, '--as-of', '2024-12-16', '--known-at', '2024-12-17T00:00:00Z', '--workers', '0']);
+    expect(withWorkers.status).toBe(0);
+    expect(alone.status).toBe(0);
+    expect(withWorkers.stdout.split('\n')).toHaveLength(50_001);
+    expect(withWorkers.stdout === alone.stdout).toBe(true);
+  }, 120_000);
+
   it.each([
+    [['--batch', '-', '--workers', 'many'], '--workers'],
+    [['Ro', '--workers', '2'], '--workers'],
     [['--batch', '/no/such/file.ndjson'], '--batch'],
     [['--batch', '.'], '--batch'],
     [['--batch', '-', '--threshold', 'abc'], '--threshold'],

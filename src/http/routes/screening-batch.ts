@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/Either';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable, Transform } from 'node:stream';
-import { decodeBatchOptions, ndjson, planBatch, readBatchInput, receiptOf, screenBatch, type BatchFormat, type ScreeningService } from '../../screening';
+import { batchWorkerCount, decodeBatchOptions, planBatch, readBatchInput, receiptOf, screenBatchText, sharedBatchPool, type BatchFormat, type ScreeningService } from '../../screening';
 import { encodedBodyRefusal } from '../content-encoding';
 import { HttpError, badParameter } from '../errors';
 import { asOfParam, checkKnownParameters, TIME_PARAMETERS, FILTER_PARAMETERS, type RawQuery } from '../query-params';
@@ -64,7 +64,14 @@ function planOf(query: RawQuery) {
 
 const formatOf = (request: FastifyRequest): BatchFormat | undefined => FORMATS[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()];
 
+/** LEDGER_SCREENING_BATCH_WORKERS when valid, else one per core: a bad setting must not take the route down. */
+function workerCount(): number {
+  const count = batchWorkerCount();
+  return typeof count === 'number' ? count : (batchWorkerCount(undefined, {}) as number);
+}
+
 export async function screeningBatchRoute(app: FastifyInstance, service: () => ScreeningService): Promise<void> {
+  const workers = workerCount();
   // Registered in this plugin only: every other route keeps refusing these types.
   app.addContentTypeParser(Object.keys(FORMATS), (request, payload, done) => {
     const encoded = encodedBodyRefusal(request, 'the batch');
@@ -120,8 +127,13 @@ export async function screeningBatchRoute(app: FastifyInstance, service: () => S
       }
       // One index for the whole batch, built before answering 200 (a failure is still an error status): every line
       // answers at the same position, and a projector moving meanwhile does not rebuild the index mid-batch.
-      const { index, position } = service().current();
-      const answers = ndjson(screenBatch(readBatchInput(request.body, format), plan, (query, basis) => receiptOf(index, position, query, basis)));
+      // Worker threads screen a large batch with this thread's index position (workers/): this thread only reads
+      // the lines and writes the answers, and keeps answering other requests.
+      const screening = service();
+      const { index, position } = screening.current();
+      const viewsFile = screening.viewsFile;
+      const threads = { pool: viewsFile === undefined ? undefined : sharedBatchPool(viewsFile, workers), position: position ?? null };
+      const answers = screenBatchText(readBatchInput(request.body, format), plan, (query, basis) => receiptOf(index, position, query, basis), threads);
       return reply.type('application/x-ndjson').send(Readable.from(answers));
     },
   );

@@ -4,3 +4,7 @@ export { ndjson, screenBatch, type BatchAnswer, type ScreenAt } from './batch-sc
 export { CSV_COLUMNS, readBatchInput, type BatchFormat, type RawLine } from './input';
 export { decodeBatchLine, LINE_FIELDS, type BatchLine } from './line-codec';
 export { matchChanges } from './lookback';
+export { DEFAULT_START_AFTER, screenBatchText, type BatchThreads } from './parallel-batch';
+export { BatchWorkerPool } from './workers/worker-pool';
+export { sharedBatchPool } from './workers/shared-pools';
+export { batchWorkerCount, BATCH_WORKERS_ENV } from './workers/worker-count';

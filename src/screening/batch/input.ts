@@ -3,20 +3,26 @@
  * skipped) or CSV (a header row naming id, name and any of kind, birthDate, country; parsed by csv-parse, so
  * quoted fields may hold commas, quotes and line breaks). Nothing is held beyond the line being read.
  */
-import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
+import { csvRecords } from '../../text/csv-records';
 import { InvalidUtf8Error, utf8Lines, utf8Text } from '../../text/utf8';
 
 export type BatchFormat = 'ndjson' | 'csv';
 
 export type RawLine =
+  /** A CSV row, as an object of its cells. */
   | { readonly line: number; readonly value: unknown }
+  /**
+   * An NDJSON line, parsed where it is screened (line-answer.ts): a worker thread parses its own lines, and a
+   * string is cheaper to hand over to it than the object parsed from it.
+   */
+  | { readonly line: number; readonly json: string }
   /** `fatal`: the rest of the input cannot be read (a broken CSV quote, a body over its limit). */
   | { readonly line: number; readonly problem: string; readonly fatal: boolean };
 
 export const CSV_COLUMNS = ['id', 'name', 'kind', 'birthDate', 'country'] as const;
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function* ndjsonLines(source: Readable): AsyncGenerator<RawLine> {
   let line = 0;
@@ -24,11 +30,7 @@ async function* ndjsonLines(source: Readable): AsyncGenerator<RawLine> {
     for await (const text of utf8Lines(source)) {
       line += 1;
       if (text.trim() === '') continue;
-      try {
-        yield { line, value: JSON.parse(text) as unknown };
-      } catch (error) {
-        yield { line, problem: `not valid JSON (${messageOf(error)})`, fatal: false };
-      }
+      yield { line, json: text };
     }
   } catch (error) {
     yield { line: error instanceof InvalidUtf8Error ? error.line : line + 1, problem: messageOf(error), fatal: true };
@@ -44,51 +46,10 @@ function checkHeader(header: string[]): string[] {
   return columns;
 }
 
-/**
- * csv-parse is fed chunk by chunk and hands each record over as it is parsed (on_record), rather than read as a
- * stream: a stream that fails drops the records it had not delivered yet, and a broken quote further on must not
- * lose the rows before it.
- */
-async function* csvRecords(source: Readable): AsyncGenerator<{ record: string[]; line: number } | { failure: unknown; line: number }> {
-  const parsed: Array<{ record: string[]; line: number }> = [];
-  let failure: unknown;
-  let line = 0;
-  const parser = parse({
-    relax_column_count: true,
-    skip_empty_lines: true,
-    bom: true,
-    on_record: (record: string[], context: { lines: number }) => {
-      parsed.push({ record, line: context.lines });
-      return null; // handed over here, not pushed to the (unread) readable side
-    },
-  });
-  parser.on('error', (error) => (failure ??= error));
-  parser.resume();
-  const written = (chunk: string) => new Promise<void>((done) => parser.write(chunk, () => done()));
-  const ended = () => new Promise<void>((done) => parser.end(() => done()).once('error', () => done()));
-  try {
-    // Decoded strictly here: csv-parse would turn bytes that are not UTF-8 into U+FFFD without a word.
-    for await (const chunk of utf8Text(source)) {
-      await written(chunk);
-      for (const item of parsed.splice(0)) yield (line = item.line, item);
-      if (failure !== undefined) break;
-    }
-  } catch (error) {
-    failure ??= error;
-  }
-  // Reading stopped at a byte that is not UTF-8: the rows before it are answered (csv-parse holds the last one
-  // until its input ends), the bad line ends the answer.
-  if (failure === undefined || failure instanceof InvalidUtf8Error) await ended();
-  for (const item of parsed.splice(0)) yield (line = item.line, item);
-  if (failure !== undefined) {
-    const at = failure instanceof InvalidUtf8Error ? failure.line : (failure as { lines?: number }).lines;
-    yield { failure, line: typeof at === 'number' ? at : line + 1 };
-  }
-}
-
 async function* csvLines(source: Readable): AsyncGenerator<RawLine> {
   let columns: string[] | undefined;
-  for await (const item of csvRecords(source)) {
+  // Decoded strictly first: csv-parse would turn bytes that are not UTF-8 into U+FFFD without a word.
+  for await (const item of csvRecords(utf8Text(source))) {
     if ('failure' in item) {
       yield { line: item.line, problem: messageOf(item.failure), fatal: true };
       return;
