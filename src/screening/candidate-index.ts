@@ -18,7 +18,7 @@ export const MASK_BITS = 30;
  * The pair bound sums similarities in another order than the score does: it is widened by this much so that
  * floating-point rounding can never drop a name whose score is exactly the floor.
  */
-const ROUNDING = 1e-9;
+export const ROUNDING = 1e-9;
 
 /**
  * A name's marks for the current query: the query that last touched it (the rest is stale if it is not the

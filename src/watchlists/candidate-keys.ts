@@ -28,7 +28,7 @@ export const tokenProbeKeys = (token: string): string[] => (token.length === 1 ?
 /** The keys screening stores a listed token under. */
 export const listedTokenKeys = (token: string): string[] => (token.length === 1 ? [`i:${token}`] : lookupKeys(token));
 
-const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
+export const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
 const tokenKey = (token: string) => `t:${token}`;
 
 /** Identifiers shorter than 3 characters are not matched by screening (features.ts), so they get no key. */

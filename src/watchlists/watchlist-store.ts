@@ -15,6 +15,7 @@ import type { ScreeningEntry, ScreeningMatch } from '../screening';
 import { AppendNotifier } from '../store/sqlite/append-notifier';
 import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
+import { JoinedBound } from './joined-bound';
 import { CandidateBound } from './candidate-bound';
 import { entryKeys, listedProbe, type EntryKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
 import { EntryTokenIndex } from './entry-token-index';
@@ -288,7 +289,10 @@ export class WatchlistStore {
     const probe = listedProbe(segments);
     const found = probe.tokenProbes.size === 0 ? [] : this.s.tokensUnder.all(JSON.stringify([...probe.tokenProbes.keys()]));
     const partners = tokenPartners(probe, found);
-    const direct = this.candidates(probe.direct);
+    // Entries found by their joined key alone are kept only if the joined reading can reach the floor; the others
+    // can match only by their tokens, which the token path below bounds.
+    const joined = new JoinedBound(segments);
+    const direct = this.candidates(probe.direct).filter((c) => joined.keeps(c.entry));
     if (partners.size === 0) return direct;
     const seen = new Set(direct.map((c) => `${c.watchlistId}/${c.entry.id}`));
     const bound = new CandidateBound(segments, partners);
