@@ -21,6 +21,7 @@
 import { nameTokens, normaliseIdentifier, phoneticKey, rawTokens } from '../screening';
 import { lookupKeys } from '../screening/candidate-index';
 import { tokenSimilarity } from '../screening/score';
+import type { JoinedReading } from './entry-token-index';
 
 /** The keys screening looks a query (entry) token's partners up by; an initial also finds listed initials of its letter. */
 export const tokenProbeKeys = (token: string): string[] => (token.length === 1 ? [`i:${token}`] : [...lookupKeys(token), `i:${token[0]}`]);
@@ -29,6 +30,7 @@ export const tokenProbeKeys = (token: string): string[] => (token.length === 1 ?
 export const listedTokenKeys = (token: string): string[] => (token.length === 1 ? [`i:${token}`] : lookupKeys(token));
 
 export const joinedKey = (joined: string) => `j:${joined.slice(0, 4)}`;
+export const isJoinedKey = (key: string) => key.startsWith('j:');
 const tokenKey = (token: string) => `t:${token}`;
 
 /** Identifiers shorter than 3 characters are not matched by screening (features.ts), so they get no key. */
@@ -44,18 +46,31 @@ export interface EntryKeys {
   readonly tokens: string[];
   /** Its name tokens in order, repeats kept (entries.tokens): what the candidate bound weighs. */
   readonly nameTokens: string[];
+  /** Every token of its name, noise words included (entries.raw_tokens), when it has name tokens: its joined reading. */
+  readonly rawTokens: string[];
+}
+
+/**
+ * An entry's name run together, as its joined key files it and as the joined bound compares it: from its raw
+ * tokens (entries.raw_tokens when read back), so that the key in memory is the one in entry_keys.
+ */
+export function joinedReading(raw: readonly string[]): JoinedReading {
+  const joined = raw.join('');
+  return { key: joinedKey(joined), words: raw.length, length: joined.length };
 }
 
 export function entryKeys(entry: { readonly name: string; readonly identifiers?: ReadonlyArray<{ readonly value: string }> }): EntryKeys {
   const all = nameTokens(entry.name);
   const tokens = [...new Set(all)];
   const keys = new Set(tokens.map(tokenKey));
-  if (tokens.length > 0) keys.add(joinedKey(rawTokens(entry.name).join('')));
+  // No name token, no joined key: such an entry can match by an identifier only.
+  const raw = tokens.length > 0 ? rawTokens(entry.name) : [];
+  if (raw.length > 0) keys.add(joinedReading(raw).key);
   for (const id of entry.identifiers ?? []) {
     const key = identifierKey(id.value);
     if (key !== undefined) keys.add(key);
   }
-  return { keys: [...keys], tokens, nameTokens: all };
+  return { keys: [...keys], tokens, nameTokens: all, rawTokens: raw };
 }
 
 /** What listed segments look up: token probes (key -> the listed tokens stored under it) and direct entry keys. */

@@ -4,12 +4,14 @@
  * watchlists. The matches, the notifications (the outbox) and the checkpoint are written in ONE transaction of
  * the watchlist database, like the projector's batches: a kill -9 at any point neither loses nor repeats a
  * batch's results. It screens the read models' state, so it first waits for the projector to include the batch.
+ * The screening itself is planned before that transaction, in time slices (screener.ts), and checked in it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScreeningEntries, ScreeningService } from '../screening';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import type { Cause } from './notification';
-import { WatchlistScreener, type ScreenerOptions } from './screener';
+import { runSliced } from '../scheduling/steps';
+import { WatchlistScreener, type ScreenerOptions, type SubjectsPlan } from './screener';
 import type { WatchlistStore } from './watchlist-store';
 
 /** The event types that designate a subject, change its names or identifiers, or end a designation. */
@@ -111,14 +113,17 @@ export class WatchlistFollower {
     if (page.length === 0) return 0;
     const last = page[page.length - 1]!.position;
     const causes = causesOf(page);
-    if (causes.size > 0) await this.readSide.waitFor(last, 60_000);
+    let plan: SubjectsPlan | undefined;
+    if (causes.size > 0) {
+      await this.readSide.waitFor(last, 60_000);
+      const subjects = [...causes.keys()];
+      // Off the transaction and in slices: the service answers meanwhile; commitPlan re-checks what moved.
+      plan = await runSliced(this.screener.planSubjects(loadScreeningEntries(this.readSide.db, subjects), new Set(subjects), (s) => causes.get(s)!));
+    }
     this.watchlists.transaction(() => {
       // Another follower on the same file (the service and `watch`) may have committed this batch meanwhile.
       if (this.watchlists.checkpoint(FOLLOWER_CHECKPOINT)?.position !== saved?.position) return;
-      if (causes.size > 0) {
-        const subjects = [...causes.keys()];
-        this.screener.screenSubjects(loadScreeningEntries(this.readSide.db, subjects), new Set(subjects), (s) => causes.get(s)!);
-      }
+      if (plan !== undefined) this.screener.commitPlan(plan);
       this.watchlists.saveCheckpoint(FOLLOWER_CHECKPOINT, last, logId);
     });
     return page.length;

@@ -60,6 +60,22 @@ export class JoinedBound {
   }
 
   /**
+   * Whether an entry whose joined reading is filed under `key`, with this word count and joined length, has a
+   * chance by the joined reading: the cheap tests of `keeps`, answered from the index in memory
+   * (entry-token-index.ts) before the entry is read from the file. False means `keeps` would say no to its name.
+   */
+  mayKeep(key: string, words: number, length: number): boolean {
+    for (const listed of this.byKey.get(key) ?? []) {
+      if (words !== listed.words && this.lengthAllows(length, listed)) return true;
+    }
+    return false;
+  }
+
+  private lengthAllows(length: number, listed: PreparedName): boolean {
+    return Math.max(lengthCeiling(length, listed.joined.length), lengthCeiling(length, listed.reversed.length)) + ROUNDING >= FLOOR;
+  }
+
+  /**
    * Whether screening could match this entry by an identifier or by the joined reading against some listed name.
    * Nearly every entry asked shares only four first letters with the listed names (39,000 a batch at 300,000
    * entries, 44 kept in all), so the cheap tests come first and the entry is prepared for scoring (phonetic keys,
@@ -73,8 +89,7 @@ export class JoinedBound {
     const joined = raw.join('');
     let query: PreparedName | undefined;
     for (const listed of this.byKey.get(joinedKey(joined)) ?? []) {
-      if (raw.length === listed.words) continue;
-      if (Math.max(lengthCeiling(joined.length, listed.joined.length), lengthCeiling(joined.length, listed.reversed.length)) + ROUNDING < FLOOR) continue;
+      if (raw.length === listed.words || !this.lengthAllows(joined.length, listed)) continue;
       query ??= prepareName(significantTokens(raw), raw);
       if (joinedSimilarity(query, listed) + ROUNDING >= FLOOR) return true;
     }

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS entries (
   entry        TEXT NOT NULL,
   -- screening's nameTokens of the name, space-separated in order: the follower's bound reads them, not the name.
   tokens       TEXT NOT NULL DEFAULT '',
+  -- every token of the name (noise words too), space-separated, when it has name tokens: its joined reading.
+  raw_tokens   TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (watchlist_id, entry_id)
 ) WITHOUT ROWID;
 -- Moved by every write of entries, whichever process makes it, in that write's transaction: a process keeping the
@@ -91,10 +93,13 @@ CREATE TABLE IF NOT EXISTS bulk_loads (
 `;
 
 /**
- * Older files: `entries.tokens` came with candidate keys version 3 (watchlist-store.ts KEYS_VERSION, which then
- * fills it for every entry). Run after WATCHLISTS_SCHEMA, which creates what is missing but alters no table.
+ * Older files: `entries.tokens` came with candidate keys version 3, `entries.raw_tokens` with version 4
+ * (watchlist-store.ts KEYS_VERSION, which then fills them for every entry). Run after WATCHLISTS_SCHEMA, which
+ * creates what is missing but alters no table.
  */
 export function upgradeSchema(db: import('better-sqlite3').Database): void {
   const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'entries\')').all();
-  if (!columns.some((c) => c.name === 'tokens')) db.exec("ALTER TABLE entries ADD COLUMN tokens TEXT NOT NULL DEFAULT ''");
+  for (const column of ['tokens', 'raw_tokens']) {
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE entries ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
+  }
 }

@@ -17,8 +17,9 @@ import type { Position } from '../store/event-store';
 import type { WatchlistEntry } from './entry-codec';
 import { JoinedBound } from './joined-bound';
 import { CandidateBound } from './candidate-bound';
-import { entryKeys, listedProbe, type EntryKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
-import { EntryTokenIndex } from './entry-token-index';
+import { entryKeys, isJoinedKey, joinedReading, listedProbe, type EntryKeys, tokenPartners, tokenProbeKeys } from './candidate-keys';
+import { EntryTokenIndex, type EntryLocation, type JoinedReading } from './entry-token-index';
+import { runAtOnce, type Steps } from '../scheduling/steps';
 import type { StoredMatch } from './match-diff';
 import type { WatchlistCloudEvent } from './notification';
 import { finishInterruptedLoads } from './load-apply';
@@ -37,6 +38,12 @@ export interface StoredNotification {
   readonly event: WatchlistCloudEvent;
 }
 
+/** Entries read per page when the tokens in memory are built (a pause between pages). */
+const TOKENS_PAGE = 2_000;
+
+/** The joined reading kept in memory for an entry's raw tokens (none without them). */
+const readingOf = (raw: readonly string[]): JoinedReading | undefined => (raw.length === 0 ? undefined : joinedReading(raw));
+
 export interface Located {
   readonly watchlistId: string;
   readonly entry: WatchlistEntry;
@@ -45,8 +52,9 @@ export interface Located {
 /**
  * The version of the candidate keys (candidate-keys.ts) a file's key index was built with, in its user_version.
  * 3: entries.tokens (the name tokens the follower's bound reads) filled for every entry.
+ * 4: entries.raw_tokens (the joined reading the joined bound reads in memory) filled for every entry.
  */
-export const KEYS_VERSION = 3;
+export const KEYS_VERSION = 4;
 
 export interface WatchlistStoreOptions {
   /** How often the shared poll looks for notifications another process committed (default 50 ms). */
@@ -93,11 +101,14 @@ export class WatchlistStore {
       watchlists: db.prepare<[], { id: string; created_at: string; updated_at: string }>('SELECT id, created_at, updated_at FROM watchlists ORDER BY id'),
       countEntries: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM entries WHERE watchlist_id = ?'),
       countMatches: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM matches WHERE watchlist_id = ?'),
-      putEntry: db.prepare<[string, string, string, string]>(
-        'INSERT INTO entries (watchlist_id, entry_id, entry, tokens) VALUES (?, ?, ?, ?) ON CONFLICT (watchlist_id, entry_id) DO UPDATE SET entry = excluded.entry, tokens = excluded.tokens',
+      putEntry: db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO entries (watchlist_id, entry_id, entry, tokens, raw_tokens) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (watchlist_id, entry_id) DO UPDATE SET entry = excluded.entry, tokens = excluded.tokens, raw_tokens = excluded.raw_tokens`,
       ),
       generation: db.prepare<[], { n: number }>('SELECT n FROM entry_generation WHERE id = 0'),
-      allTokens: db.prepare<[], { watchlist_id: string; entry_id: string; tokens: string }>("SELECT watchlist_id, entry_id, tokens FROM entries WHERE tokens <> ''"),
+      tokensPage: db.prepare<[string, string, number], { watchlist_id: string; entry_id: string; tokens: string; raw_tokens: string }>(
+        "SELECT watchlist_id, entry_id, tokens, raw_tokens FROM entries WHERE (watchlist_id, entry_id) > (?, ?) AND tokens <> '' ORDER BY watchlist_id, entry_id LIMIT ?",
+      ),
       entry: db.prepare<[string, string], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id = ?'),
       entriesPage: db.prepare<[string, string, number], { entry: string }>('SELECT entry FROM entries WHERE watchlist_id = ? AND entry_id > ? ORDER BY entry_id LIMIT ?'),
       entryIds: db.prepare<[string], { entry_id: string }>('SELECT entry_id FROM entries WHERE watchlist_id = ?'),
@@ -124,6 +135,9 @@ export class WatchlistStore {
            ON e.watchlist_id = m.watchlist_id AND e.entry_id = m.entry_id`,
       ),
       storedMatches: db.prepare<[string, string], { match: string; score: number }>('SELECT match, score FROM matches WHERE watchlist_id = ? AND entry_id = ?'),
+      matchesState: db.prepare<[string, string], { subject_id: string; designation_id: string; since_seq: number }>(
+        'SELECT subject_id, designation_id, since_seq FROM matches WHERE watchlist_id = ? AND entry_id = ? ORDER BY subject_id, designation_id',
+      ),
       putMatch: db.prepare<[string, string, string, string, number, string, number]>(
         `INSERT INTO matches (watchlist_id, entry_id, subject_id, designation_id, score, match, since_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (watchlist_id, entry_id, subject_id, designation_id) DO UPDATE SET score = excluded.score, match = excluded.match, since_seq = excluded.since_seq`,
@@ -194,8 +208,8 @@ export class WatchlistStore {
   putEntry(watchlistId: string, entry: WatchlistEntry): void {
     const derived = entryKeys(entry);
     const before = this.generationBeforeWrite();
-    this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry), derived.nameTokens.join(' '));
-    this.keepTokens(before, (index) => index.put(watchlistId, entry.id, derived.nameTokens));
+    this.s.putEntry.run(watchlistId, entry.id, JSON.stringify(entry), derived.nameTokens.join(' '), derived.rawTokens.join(' '));
+    this.keepTokens(before, (index) => index.put(watchlistId, entry.id, derived.nameTokens, readingOf(derived.rawTokens)));
     this.deleteKeys(watchlistId, entry.id);
     this.putKeys(watchlistId, entry.id, derived);
   }
@@ -229,7 +243,7 @@ export class WatchlistStore {
         'SELECT watchlist_id, entry_id, entry FROM entries WHERE (watchlist_id, entry_id) > (?, ?) ORDER BY watchlist_id, entry_id LIMIT 1000',
       );
       for (let rows = page.all('', ''); rows.length > 0; rows = page.all(rows.at(-1)!.watchlist_id, rows.at(-1)!.entry_id)) {
-        // putEntry rewrites the same entry with its tokens (version 3) and its keys.
+        // putEntry rewrites the same entry with its tokens (versions 3 and 4) and its keys.
         for (const row of rows) this.putEntry(row.watchlist_id, JSON.parse(row.entry) as WatchlistEntry);
       }
       this.db.pragma(`user_version = ${KEYS_VERSION}`);
@@ -286,41 +300,78 @@ export class WatchlistStore {
    * reaches the threshold (candidate-bound.ts).
    */
   candidatesOf(segments: readonly ScreeningEntry[]): Located[] {
+    return runAtOnce(this.candidateSteps(segments));
+  }
+
+  /**
+   * candidatesOf, pausing between its phases, within the walks over the tokens in memory and between entries read
+   * (the follower runs it in time slices). What a walk finds is turned into ids at once (slots move when the
+   * tokens are rebuilt), and an entry removed meanwhile is left out.
+   */
+  *candidateSteps(segments: readonly ScreeningEntry[]): Steps<Located[]> {
     const probe = listedProbe(segments);
     const found = probe.tokenProbes.size === 0 ? [] : this.s.tokensUnder.all(JSON.stringify([...probe.tokenProbes.keys()]));
     const partners = tokenPartners(probe, found);
     // Entries found by their joined key alone are kept only if the joined reading can reach the floor; the others
-    // can match only by their tokens, which the token path below bounds.
+    // can match only by their tokens, which the token path below bounds. Joined keys are looked up in memory, and
+    // only the entries whose word count and length leave the joined reading a chance are read from the file to be
+    // judged in full; identifier keys (few entries) in the file.
     const joined = new JoinedBound(segments);
-    const direct = this.candidates(probe.direct).filter((c) => joined.keeps(c.entry));
-    if (partners.size === 0) return direct;
+    const index = yield* this.entryTokenSteps();
+    const joinedChance: EntryLocation[] = [];
+    index.forEachJoined(probe.direct.filter(isJoinedKey), (slot, key, words, length) => {
+      if (joined.mayKeep(key, words, length)) joinedChance.push(index.location(slot));
+    });
+    const direct = this.candidates(probe.direct.filter((key) => !isJoinedKey(key)));
     const seen = new Set(direct.map((c) => `${c.watchlistId}/${c.entry.id}`));
+    for (const { watchlistId, entryId } of joinedChance) {
+      yield;
+      if (seen.has(`${watchlistId}/${entryId}`)) continue;
+      const entry = this.entry(watchlistId, entryId);
+      if (entry !== undefined && joined.keeps(entry)) {
+        direct.push({ watchlistId, entry });
+        seen.add(`${watchlistId}/${entryId}`);
+      }
+    }
+    if (partners.size === 0) return direct;
     const bound = new CandidateBound(segments, partners);
-    const index = this.entryTokens();
-    const reachable: number[] = [];
+    const reachable: EntryLocation[] = [];
     // The bound reads the tokens in memory; only the entries it keeps are read from the file.
     const tokens: string[] = [];
-    index.forEachHolder(partners.keys(), tokens, (slot, length) => {
-      if (bound.reachable(tokens, length)) reachable.push(slot);
+    yield* index.holderSteps([...partners.keys()], tokens, (slot, length) => {
+      if (bound.reachable(tokens, length)) reachable.push(index.location(slot));
     });
     const paired: Located[] = [];
-    for (const slot of reachable) {
-      const { watchlistId, entryId } = index.location(slot);
+    for (const { watchlistId, entryId } of reachable) {
+      yield;
+      // An entry may be reached twice when the walk paused (entry-token-index.ts holderSteps).
       if (seen.has(`${watchlistId}/${entryId}`)) continue;
+      seen.add(`${watchlistId}/${entryId}`);
       const entry = this.entry(watchlistId, entryId);
       if (entry !== undefined) paired.push({ watchlistId, entry });
     }
     return [...direct, ...paired];
   }
 
-  /** The entries' tokens in memory as the file now holds them: kept from the last lookup, or read again if the file moved. */
-  private entryTokens(): EntryTokenIndex {
-    const generation = this.s.generation.get()!.n;
-    if (this.tokenIndex?.generation === generation) return this.tokenIndex.index;
-    const index = new EntryTokenIndex();
-    for (const row of this.s.allTokens.iterate()) index.put(row.watchlist_id, row.entry_id, row.tokens.split(' '));
-    this.tokenIndex = { index, generation };
-    return index;
+  /**
+   * The entries' tokens in memory as the file now holds them: kept from the last lookup, or read again if the file
+   * moved. Read in pages with a pause after each (at 1,000,000 entries the first read takes seconds, which the
+   * service's loop should not wait for); a write meanwhile, of any process, moves the file's generation, and the
+   * read starts again, then without pausing, so that writes coming faster than pages cannot starve it.
+   */
+  private *entryTokenSteps(): Steps<EntryTokenIndex> {
+    for (let attempt = 0; ; attempt += 1) {
+      const generation = this.s.generation.get()!.n;
+      if (this.tokenIndex?.generation === generation) return this.tokenIndex.index;
+      const index = new EntryTokenIndex();
+      for (let rows = this.s.tokensPage.all('', '', TOKENS_PAGE); rows.length > 0; rows = this.s.tokensPage.all(rows.at(-1)!.watchlist_id, rows.at(-1)!.entry_id, TOKENS_PAGE)) {
+        for (const row of rows) index.put(row.watchlist_id, row.entry_id, row.tokens.split(' '), readingOf(row.raw_tokens === '' ? [] : row.raw_tokens.split(' ')));
+        if (attempt === 0) yield;
+      }
+      if (this.s.generation.get()!.n !== generation) continue;
+      this.tokenIndex = { index, generation };
+      return index;
+    }
   }
 
   /** The file's entry generation before a write of this process, when tokens are kept in memory (else nothing to keep). */
@@ -357,6 +408,11 @@ export class WatchlistStore {
       const match = JSON.parse(r.match) as ScreeningMatch;
       return { subjectId: match.subjectId, designationId: match.designationId, score: r.score, match };
     });
+  }
+
+  /** An entry's stored matches as one string, to tell whether they moved between two reads. */
+  matchesState(watchlistId: string, entryId: string): string {
+    return JSON.stringify(this.s.matchesState.all(watchlistId, entryId));
   }
 
   /** Records one notification and moves the current match it describes. Call inside a transaction. */
