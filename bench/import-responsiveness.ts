@@ -2,7 +2,7 @@
  * How long an import holds the event loop (issue 10 item 10): the largest real list files imported into a fresh
  * file-backed ledger in this process, with `perf_hooks.monitorEventLoopDelay` (1 ms resolution) watching the
  * loop meanwhile. A dry run covers parse, plan and decider check; the full import adds the append and the
- * projection. The plan and the decider check run in time slices (src/importers/import/slices.ts) and the parser
+ * projection. The plan and the decider check run in time slices (src/scheduling/steps.ts) and the parser
  * reads 64 KiB at a time; the first row of each file runs the same parse, plan and check at once, as imports did
  * before, for comparison in the same run. The append of a large import runs on the store's append thread
  * (src/store/sqlite/append-thread.ts) and the projector's transactions end after a time budget. The last row of each

@@ -16,6 +16,7 @@
  * it) and the arrays are rebuilt once the dead outnumber the living. Pure bookkeeping: the store decides when the
  * index is current (watchlist-store.ts keeps it in step with the file's entry generation).
  */
+import { runAtOnce, type Steps } from '../scheduling/steps';
 
 /** A growable Int32Array: 4 bytes an element, where a JS number array takes 8 and an object per entry far more. */
 class IntVector {
@@ -180,7 +181,7 @@ export class EntryTokenIndex {
    * to the returned count; reused between calls, so copy what must outlive the call).
    */
   forEachHolder(tokens: Iterable<string>, scratch: string[], visit: (slot: number, length: number) => void): void {
-    for (const _ of this.holderSteps([...tokens], scratch, visit, Infinity));
+    runAtOnce(this.holderSteps([...tokens], scratch, visit, Infinity));
   }
 
   /**
@@ -190,7 +191,7 @@ export class EntryTokenIndex {
    * without pausing. An entry may then be visited twice, as it may when another walk ran during a pause (the
    * stamps in `visited` are then the other walk's), or when it was put during a pause.
    */
-  *holderSteps(tokens: readonly string[], scratch: string[], visit: (slot: number, length: number) => void, every = 4_096): Generator<void, void, void> {
+  *holderSteps(tokens: readonly string[], scratch: string[], visit: (slot: number, length: number) => void, every = 4_096): Steps<void> {
     const epoch = this.epoch;
     const walk = this.startWalk();
     let budget = every;

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScreeningEntries, ScreeningService } from '../screening';
 import type { EventStore, Position, RecordedEvent } from '../store/event-store';
 import type { Cause } from './notification';
-import { runSliced } from '../scheduling/steps';
+import { runInSlices } from '../scheduling/steps';
 import { WatchlistScreener, type ScreenerOptions, type SubjectsPlan } from './screener';
 import type { WatchlistStore } from './watchlist-store';
 
@@ -118,7 +118,7 @@ export class WatchlistFollower {
       await this.readSide.waitFor(last, 60_000);
       const subjects = [...causes.keys()];
       // Off the transaction and in slices: the service answers meanwhile; commitPlan re-checks what moved.
-      plan = await runSliced(this.screener.planSubjects(loadScreeningEntries(this.readSide.db, subjects), new Set(subjects), (s) => causes.get(s)!));
+      plan = await runInSlices(this.screener.planSubjects(loadScreeningEntries(this.readSide.db, subjects), new Set(subjects), (s) => causes.get(s)!));
     }
     this.watchlists.transaction(() => {
       // Another follower on the same file (the service and `watch`) may have committed this batch meanwhile.

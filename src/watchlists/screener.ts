@@ -72,7 +72,7 @@ export class WatchlistScreener {
 
   /**
    * Works out, off any transaction, what re-screening the candidate entries of the subjects a batch touched (their
-   * segments as now in the read models) would record: pauses between entries (run it with runSliced), writes
+   * segments as now in the read models) would record: pauses between entries (run it with runInSlices), writes
    * nothing. `causeOf` names the event that last touched each subject. `commitPlan` records it.
    */
   *planSubjects(segments: readonly ScreeningEntry[], subjectIds: ReadonlySet<string>, causeOf: (subjectId: string) => Cause): Steps<SubjectsPlan> {

@@ -7,10 +7,12 @@ import { importSnapshot } from '../../src/importers/import';
 import { loadListView } from '../../src/importers/import/current-view';
 import { checkPlan, checkPlanSteps } from '../../src/importers/import/decider-check';
 import { planImport, planImportSteps } from '../../src/importers/import/plan';
-import { runAtOnce, runInSlices, type Steps } from '../../src/importers/import/slices';
+import { runAtOnce, runInSlices, type Steps } from '../../src/scheduling/steps';
+import { TimeSlice } from '../../src/scheduling/time-slice';
 import { Ledger } from '../../src/ledger';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { turnsDuring } from '../support/loop-turns';
 import { data, parsed } from './fixtures';
 
 /** Steps that each hold the thread for `ms`, as a large plan does, then return their count. */
@@ -25,24 +27,10 @@ function* busySteps(count: number, ms: number): Steps<number> {
   return count;
 }
 
-/** How many times a setImmediate chain got a turn while `work` ran. */
-async function turnsDuring<T>(work: () => Promise<T> | T): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await work();
-  running = false;
-  return { result, turns };
-}
 
 describe('time slices', () => {
   it('given work longer than a slice, when run in slices, then the event loop gets turns before it ends', async () => {
-    const { result, turns } = await turnsDuring(() => runInSlices(busySteps(20, 1), 5));
+    const { result, turns } = await turnsDuring(() => runInSlices(busySteps(20, 1), new TimeSlice(5)));
     expect(result).toBe(20);
     expect(turns).toBeGreaterThanOrEqual(2);
   });
@@ -81,13 +69,13 @@ describe('plan and check of a real list, in steps', () => {
         yield;
       }
     };
-    const plan = await runInSlices(counted(planImportSteps(next, view)), 0);
+    const plan = await runInSlices(counted(planImportSteps(next, view)), new TimeSlice(0));
     expect(steps).toBeGreaterThanOrEqual(next.entries.length);
     expect(plan).toEqual(planImport(next, view));
     expect(plan.changes.length).toBeGreaterThan(0);
 
     steps = 0;
-    const refusals = await runInSlices(counted(checkPlanSteps(plan, view)), 0);
+    const refusals = await runInSlices(counted(checkPlanSteps(plan, view)), new TimeSlice(0));
     expect(steps).toBe(plan.changes.length);
     expect(refusals).toEqual(checkPlan(plan, view));
   });

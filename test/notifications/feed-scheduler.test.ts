@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FeedScheduler } from '../../src/notifications/feed-scheduler';
+import { countLoopTurns } from '../support/loop-turns';
 
 const busy = (ms: number) => {
   const until = performance.now() + ms;
@@ -12,14 +13,7 @@ const busy = (ms: number) => {
 
 /** `workers` loops of `units` busy units of `unitMs`, each pausing between units; records which worker ran in which turn. */
 async function run(scheduler: FeedScheduler, workers: number, units: number, unitMs: number) {
-  let turn = 0;
-  let running = true;
-  // A turn counter driven by the event loop itself: it advances once per turn, as an I/O callback would run.
-  const tick = () => {
-    turn += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const loop = countLoopTurns();
   const log: Array<{ worker: number; turn: number }> = [];
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
@@ -27,11 +21,11 @@ async function run(scheduler: FeedScheduler, workers: number, units: number, uni
         const pause = scheduler.pause();
         if (pause !== undefined) await pause;
         busy(unitMs);
-        log.push({ worker, turn });
+        log.push({ worker, turn: loop.turns() });
       }
     }),
   );
-  running = false;
+  loop.stop();
   return log;
 }
 

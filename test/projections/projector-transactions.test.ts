@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { designatedEvent } from '../../bench/support';
 import { Projector } from '../../src/projector/projector';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { turnsDuring } from '../support/loop-turns';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,22 +23,6 @@ function files() {
   return { ledger: join(dir, 'ledger.db'), views: join(dir, 'views.db'), rebuilt: join(dir, 'rebuilt.db') };
 }
 
-/** Runs `work`, counting the turns of the event loop (setImmediate callbacks) that ran meanwhile. */
-async function countingTurns<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns += 1;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { result: await work(), turns };
-  } finally {
-    running = false;
-  }
-}
 
 const designations = (from: number, count: number) => Array.from({ length: count }, (_, i) => designatedEvent(from + i));
 
@@ -51,7 +36,7 @@ describe('projector transactions', () => {
     expect(projector.db.prepare('SELECT count(*) AS n, count(position) AS at FROM checkpoints').get()).toEqual({ n: 5, at: 0 });
 
     const appended = await store.appendMany!(Array.from({ length: 3 }, (_, s) => ({ streamId: `subject-t${s}`, events: designations(s * 20, 20) })));
-    const { result: applied, turns } = await countingTurns(() => projector.catchUp());
+    const { result: applied, turns } = await turnsDuring(() => projector.catchUp());
     expect(applied).toBe(60);
     expect(turns).toBeGreaterThanOrEqual(59);
     const head = appended[appended.length - 1]!.position;

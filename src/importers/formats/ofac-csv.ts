@@ -26,7 +26,7 @@ import { parseIsoDate } from '../normalize/dates';
 import { IdentityBuilder } from '../normalize/identity-builder';
 import { ListingCollector, makeListing } from '../normalize/listing-builder';
 import { clean, joinDefined } from '../normalize/text';
-import { runInSlices, type Steps } from '../import/slices';
+import { runInSlices, type Steps } from '../../scheduling/steps';
 import { applyRemarks } from './ofac-remarks';
 import { ofacLegalBasis, ofacMeasures, ofacRegime, splitPrograms } from './ofac-programs';
 

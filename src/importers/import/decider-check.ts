@@ -13,7 +13,7 @@ import type { SubjectCommand } from '../../domain/subject/commands';
 import type { PlannedCommand } from './command-builders';
 import type { ListView } from './current-view';
 import type { ImportPlan } from './plan';
-import { runAtOnce, type Steps } from './slices';
+import { runAtOnce, type Steps } from '../../scheduling/steps';
 
 export interface Refusal {
   readonly entry: string;
@@ -31,7 +31,7 @@ function refusalOf(planned: PlannedCommand, rule: string, message: string): Refu
 
 export const checkPlan = (plan: ImportPlan, view: ListView): Refusal[] => runAtOnce(checkPlanSteps(plan, view));
 
-/** checkPlan one subject's commands at a time (slices.ts). */
+/** checkPlan one subject's commands at a time (src/scheduling/steps.ts). */
 export function* checkPlanSteps(plan: ImportPlan, view: ListView): Steps<Refusal[]> {
   const refusals: Refusal[] = plan.conflicts.map((c) => ({ ...c, rule: 'conflict' }));
   for (const change of plan.changes) {

@@ -17,7 +17,7 @@ import { AMENDABLE, attributesFor, type AmendableField } from './designation-att
 import { amendmentDate, changeDate, delistingDate, evidenceDate, listingDate, relistingDate, type DateContext } from './effective-dates';
 import { evidenceNote, withEvidenceNote, withoutEvidenceNote } from './evidence-note';
 import { subjectIdOf } from './subject-ids';
-import { runAtOnce, type Steps } from './slices';
+import { runAtOnce, type Steps } from '../../scheduling/steps';
 
 export type EntryStatus = 'added' | 'amended' | 'delisted' | 'unchanged';
 
@@ -68,7 +68,7 @@ function changesOf(after: DesignationAttributes, fields: readonly AmendableField
 
 export const planImport = (snapshot: ListSnapshot, view: ListView): ImportPlan => runAtOnce(planImportSteps(snapshot, view));
 
-/** planImport one entry at a time (slices.ts). */
+/** planImport one entry at a time (src/scheduling/steps.ts). */
 export function* planImportSteps(snapshot: ListSnapshot, view: ListView): Steps<ImportPlan> {
   const ctx: DateContext = { publishedOn: snapshot.publishedOn, previousPublishedOn: view.previousPublishedOn };
   const changes: EntryChange[] = [];

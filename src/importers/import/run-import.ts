@@ -17,7 +17,7 @@ import { checkPlanSteps } from './decider-check';
 import { ImportRefusedError } from './errors';
 import { evidenceCommand, isFileRecorded } from './list-file-evidence';
 import { planImportSteps } from './plan';
-import { runInSlices } from './slices';
+import { runInSlices } from '../../scheduling/steps';
 import { checkPublicationDate } from './publication-date';
 import { retractedPublicationDates } from './retraction-ids';
 import { importCorrelationId, importerActor, importSource, type ProvenanceOptions } from './provenance';
