@@ -79,17 +79,20 @@ export class WatchlistScreener {
     const at = this.now();
     const candidates = new Map<string, Located>();
     const found = yield* this.store.candidateSteps(segments);
-    for (const located of [...found, ...this.store.entriesMatching([...subjectIds])]) {
-      candidates.set(`${located.watchlistId}/${located.entry.id}`, located);
-    }
+    const matching = this.store.entriesMatching([...subjectIds]);
+    for (const located of [...found, ...matching]) candidates.set(`${located.watchlistId}/${located.entry.id}`, located);
+    // An entry with no stored match among these subjects changes only if it matches one of them now: most
+    // candidates match none, and their stored matches need not be read (one statement each).
+    const matched = new Set(matching.map((located) => `${located.watchlistId}/${located.entry.id}`));
     const planned: PlannedEntry[] = [];
     if (candidates.size === 0) return { at, subjectIds, causeOf, entries: planned };
     const local = new ScreeningIndex(segments);
     const basis = { asOf: at.toISOString().slice(0, 10), knownAt: at.toISOString() };
     const inScope = (s: string) => subjectIds.has(s);
-    for (const located of candidates.values()) {
+    for (const [key, located] of candidates) {
       yield;
       const matches = local.screen(requestOf(located.entry), basis);
+      if (matches.length === 0 && !matched.has(key)) continue;
       const { watchlistId, entry } = located;
       if (diffMatches(this.store.storedMatches(watchlistId, entry.id), matches, inScope).length === 0) continue;
       const matchesAs = this.store.matchesState(watchlistId, entry.id);

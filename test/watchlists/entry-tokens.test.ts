@@ -140,6 +140,38 @@ describe('entry tokens in memory', () => {
     }
   });
 
+
+  it('given candidates in two watchlists, more than a page of them, when entries are removed while the candidates are read, then every kept one is returned once, in key order, and no removed one', () => {
+    const store = WatchlistStore.open(':memory:');
+    try {
+      store.create('w1');
+      store.create('w2');
+      // 1,300 candidates: the 1,200 of w1 fill more than two pages of candidate reads (500 each).
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => `e${String(i).padStart(4, '0')}`);
+      store.transaction(() => {
+        for (const id of ids(1_200)) store.putEntry('w1', { id, name: 'Ivan Petrov' });
+        for (const id of ids(100)) store.putEntry('w2', { id, name: BY_TOKENS_ONLY });
+        store.putEntry('w2', { id: 'clean', name: 'Maria Schmidt' });
+      });
+      const steps = store.candidateSteps([listed('Ivan Petrov')]);
+      // Pause 0 follows the tokens' read into memory, pause 1 the sorting of the candidates, pause 2 the first page of
+      // w1's candidates (e0000-e0499).
+      let step = steps.next();
+      for (let pause = 0; step.done !== true; pause += 1, step = steps.next()) {
+        if (pause !== 2) continue;
+        store.transaction(() => {
+          for (const id of ['e0100', 'e0600']) store.removeEntry('w1', id);
+          store.removeEntry('w2', 'e0050');
+        });
+      }
+      const returned = step.value.map((c) => `${c.watchlistId}/${c.entry.id}`);
+      // e0100 was read before its removal (the follower's commit checks each entry again); e0600 and w2's e0050 after.
+      const expected = [...ids(1_200).filter((id) => id !== 'e0600').map((id) => `w1/${id}`), ...ids(100).filter((id) => id !== 'e0050').map((id) => `w2/${id}`)];
+      expect(returned).toEqual(expected);
+    } finally {
+      store.close();
+    }
+  });
   it('given a file of the layout before entries.tokens, when it is opened, then every entry gets its tokens and is found', () => {
     const path = tempFile();
     const old = new Database(path);
